@@ -14,10 +14,14 @@
 /* Open a file in the system zlib and count it as a stream of its direction. */
 static gzFile opened(gzFile file, const char *mode)
 {
-	if (file && mode)
-		ziaa_stats_stream(strpbrk(mode, "wa") ? ZIAA_DIR_DEFLATE : ZIAA_DIR_INFLATE,
-				  ziaa_route_common() == ZIAA_REASON_MODE_OFF ? ZIAA_REASON_MODE_OFF
-									    : ZIAA_REASON_GZFILE);
+	enum ziaa_reason reason;
+
+	if (file && mode) {
+		reason = ziaa_route_common();
+		if (reason == ZIAA_REASON_NO_OFFLOAD_PATH)
+			reason = ZIAA_REASON_GZFILE;
+		ziaa_stats_stream(strpbrk(mode, "wa") ? ZIAA_DIR_DEFLATE : ZIAA_DIR_INFLATE, reason);
+	}
 	return file;
 }
 

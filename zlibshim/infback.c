@@ -75,6 +75,7 @@ ZIAA_EXPORT int inflateBack(z_streamp strm, in_func in, void FAR *in_desc, out_f
 {
 	struct callbacks cb = { in, in_desc, out, out_desc, 0, 0 };
 	struct ziaa_stream *s;
+	uint64_t bytes_out;
 	int ret;
 
 	if (ziaa_fb_reentered())
@@ -82,11 +83,13 @@ ZIAA_EXPORT int inflateBack(z_streamp strm, in_func in, void FAR *in_desc, out_f
 	s = ziaa_stream_get(strm, ZIAA_KIND_INFBACK);
 	if (!s || !in || !out)
 		return ziaa_real.inflateBack(Z_NULL, in, in_desc, out, out_desc);
+	bytes_out = s->bytes_out;
 	ziaa_stream_begin(s);
 	ret = ziaa_real.inflateBack(&s->real, trampoline_in, &cb, trampoline_out, &cb);
 	ziaa_stream_end(s);
+	/* inflateBack uses avail_out as scratch over its window: only out() counts. */
+	s->bytes_out = bytes_out + cb.out_bytes;
 	s->bytes_in += cb.in_bytes;
-	s->bytes_out += cb.out_bytes;
 	return ret;
 }
 
