@@ -7,6 +7,7 @@
  */
 #include "zlibshim/shim.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +52,25 @@ int ziaa_config_parse(struct ziaa_config *cfg, const char *mode, const char *sta
 	return ret;
 }
 
+int ziaa_config_active_copy(void)
+{
+	void *global = dlsym(RTLD_DEFAULT, "zlib_iaa_mode");
+	Dl_info mine, theirs;
+
+	/* Not exported at all (a static test binary): this is the only copy. */
+	if (!global || !dladdr((void *)&ziaa_config_active_copy, &mine) ||
+	    !dladdr(global, &theirs))
+		return 1;
+	return mine.dli_fbase == theirs.dli_fbase;
+}
+
 static void load(void)
 {
 	const char *mode = secure_getenv("ZLIB_IAA_MODE");
 
 	if (ziaa_config_parse(&config, mode, secure_getenv("ZLIB_IAA_STATS"),
-			      secure_getenv("SOURCE_DATE_EPOCH")) != 0)
+			      secure_getenv("SOURCE_DATE_EPOCH")) != 0 &&
+	    ziaa_config_active_copy())
 		fprintf(stderr, "libz-iaa: unknown ZLIB_IAA_MODE \"%s\" (expected auto, off "
 			"or emulate); using off\n", mode);
 }

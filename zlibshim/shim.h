@@ -52,6 +52,13 @@ const struct ziaa_config *ziaa_config_get(void);
 int ziaa_config_parse(struct ziaa_config *cfg, const char *mode, const char *stats,
 		      const char *source_date_epoch);
 
+/*
+ * ziaa_config_active_copy - 1 unless another copy of libz-iaa in the process owns
+ * the zlib names (libz-iaa.so.1 preloaded over the drop-in libz.so.1): the inactive
+ * copy neither warns nor writes stats.
+ */
+int ziaa_config_active_copy(void);
+
 /* ziaa_mode_name - "auto", "off" or "emulate" */
 const char *ziaa_mode_name(enum ziaa_mode mode);
 

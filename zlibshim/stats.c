@@ -162,8 +162,13 @@ int ziaa_stats_write(const char *path)
 
 __attribute__((destructor)) static void write_at_exit(void)
 {
-	const struct ziaa_config *cfg = ziaa_config_get();
+	const struct ziaa_config *cfg;
 
+	/* With two copies loaded (libz-iaa.so.1 preloaded over the drop-in libz.so.1),
+	 * only the one whose names the process uses has anything to report. */
+	if (!ziaa_config_active_copy())
+		return;
+	cfg = ziaa_config_get();
 	if (cfg->stats_path[0] && ziaa_stats_write(cfg->stats_path) != 0)
 		fprintf(stderr, "libz-iaa: cannot write stats to %s: %s\n", cfg->stats_path,
 			strerror(errno));
