@@ -62,16 +62,12 @@ ZIAA_EXPORT int deflateInit2_(z_streamp strm, int level, int method, int windowB
 	ret = ziaa_real.deflateInit2_(&s->real, level, method, windowBits, memLevel, strategy,
 				      version, stream_size);
 	ziaa_stream_end(s);
-	if (ret != Z_OK) {
-		/* zlib names the failure of every allocation after its first one. */
-		if (ret == Z_MEM_ERROR && !strm->msg)
-			strm->msg = (char *)ziaa_real.zError(Z_MEM_ERROR);
-		ziaa_stream_free(s);
-		return ret;
-	}
-	s->reason = (uint8_t)ziaa_route_deflate(level, windowBits, memLevel, strategy);
-	ziaa_stats_stream(ZIAA_DIR_DEFLATE, (enum ziaa_reason)s->reason);
-	return Z_OK;
+	/* zlib names the failure of every allocation after its first one. */
+	if (ret == Z_MEM_ERROR && !strm->msg)
+		strm->msg = (char *)ziaa_real.zError(Z_MEM_ERROR);
+	return ziaa_stream_started(s, ret, ret == Z_OK ? ziaa_route_deflate(level, windowBits,
+								   memLevel, strategy)
+						     : ZIAA_REASON_NONE);
 }
 
 ZIAA_EXPORT int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
@@ -101,18 +97,13 @@ ZIAA_EXPORT int deflate(z_streamp strm, int flush)
 ZIAA_EXPORT int deflateEnd(z_streamp strm)
 {
 	struct ziaa_stream *s;
-	int ret;
 
 	if (ziaa_fb_reentered())
 		return ziaa_real.deflateEnd(strm);
 	s = get(strm);
 	if (!s)
 		return ziaa_real.deflateEnd(Z_NULL);
-	ziaa_fb_enter();
-	ret = ziaa_real.deflateEnd(&s->real);
-	ziaa_fb_leave();
-	ziaa_stream_free(s);
-	return ret;
+	return ziaa_stream_close(s, ziaa_real.deflateEnd);
 }
 
 /* deflateReset and deflateResetKeep start a new compressed stream: route it again. */
@@ -276,8 +267,6 @@ ZIAA_EXPORT int deflateCopy(z_streamp dest, z_streamp source)
 		dest->state = Z_NULL;
 		return ret;
 	}
-	ziaa_stream_adopt(d, dest);
-	d->bytes_in = d->bytes_out = 0;
-	ziaa_stats_stream(ZIAA_DIR_DEFLATE, (enum ziaa_reason)d->reason);
+	ziaa_stream_copied(d, dest);
 	return Z_OK;
 }

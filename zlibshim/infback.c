@@ -61,13 +61,8 @@ ZIAA_EXPORT int inflateBackInit_(z_streamp strm, int windowBits, unsigned char *
 	ziaa_stream_begin(s);
 	ret = ziaa_real.inflateBackInit_(&s->real, windowBits, window, version, stream_size);
 	ziaa_stream_end(s);
-	if (ret != Z_OK) {
-		ziaa_stream_free(s);
-		return ret;
-	}
-	s->reason = (uint8_t)ziaa_route_inflate(windowBits);
-	ziaa_stats_stream(ZIAA_DIR_INFLATE, (enum ziaa_reason)s->reason);
-	return Z_OK;
+	return ziaa_stream_started(s, ret,
+				   ret == Z_OK ? ziaa_route_inflate(windowBits) : ZIAA_REASON_NONE);
 }
 
 ZIAA_EXPORT int inflateBack(z_streamp strm, in_func in, void FAR *in_desc, out_func out,
@@ -96,16 +91,11 @@ ZIAA_EXPORT int inflateBack(z_streamp strm, in_func in, void FAR *in_desc, out_f
 ZIAA_EXPORT int inflateBackEnd(z_streamp strm)
 {
 	struct ziaa_stream *s;
-	int ret;
 
 	if (ziaa_fb_reentered())
 		return ziaa_real.inflateBackEnd(strm);
 	s = ziaa_stream_get(strm, ZIAA_KIND_INFBACK);
 	if (!s)
 		return ziaa_real.inflateBackEnd(Z_NULL);
-	ziaa_fb_enter();
-	ret = ziaa_real.inflateBackEnd(&s->real);
-	ziaa_fb_leave();
-	ziaa_stream_free(s);
-	return ret;
+	return ziaa_stream_close(s, ziaa_real.inflateBackEnd);
 }

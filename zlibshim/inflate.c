@@ -32,13 +32,8 @@ ZIAA_EXPORT int inflateInit2_(z_streamp strm, int windowBits, const char *versio
 	ziaa_stream_begin(s);
 	ret = ziaa_real.inflateInit2_(&s->real, windowBits, version, stream_size);
 	ziaa_stream_end(s);
-	if (ret != Z_OK) {
-		ziaa_stream_free(s);
-		return ret;
-	}
-	s->reason = (uint8_t)ziaa_route_inflate(windowBits);
-	ziaa_stats_stream(ZIAA_DIR_INFLATE, (enum ziaa_reason)s->reason);
-	return Z_OK;
+	return ziaa_stream_started(s, ret,
+				   ret == Z_OK ? ziaa_route_inflate(windowBits) : ZIAA_REASON_NONE);
 }
 
 ZIAA_EXPORT int inflateInit_(z_streamp strm, const char *version, int stream_size)
@@ -67,18 +62,13 @@ ZIAA_EXPORT int inflate(z_streamp strm, int flush)
 ZIAA_EXPORT int inflateEnd(z_streamp strm)
 {
 	struct ziaa_stream *s;
-	int ret;
 
 	if (ziaa_fb_reentered())
 		return ziaa_real.inflateEnd(strm);
 	s = get(strm);
 	if (!s)
 		return ziaa_real.inflateEnd(Z_NULL);
-	ziaa_fb_enter();
-	ret = ziaa_real.inflateEnd(&s->real);
-	ziaa_fb_leave();
-	ziaa_stream_free(s);
-	return ret;
+	return ziaa_stream_close(s, ziaa_real.inflateEnd);
 }
 
 /* The three resets start a new stream (inflateReset2 possibly with a new window). */
@@ -215,9 +205,7 @@ ZIAA_EXPORT int inflateCopy(z_streamp dest, z_streamp source)
 	}
 	/* zlib copies the whole z_stream only once everything is allocated. */
 	*dest = *source;
-	ziaa_stream_adopt(d, dest);
-	d->bytes_in = d->bytes_out = 0;
-	ziaa_stats_stream(ZIAA_DIR_INFLATE, (enum ziaa_reason)d->reason);
+	ziaa_stream_copied(d, dest);
 	return Z_OK;
 }
 

@@ -175,6 +175,18 @@ void ziaa_stream_defaults(z_streamp strm);
  */
 struct ziaa_stream *ziaa_stream_new(z_streamp strm, enum ziaa_kind kind);
 
+/*
+ * ziaa_stream_started - finish an init: on failure (ret != Z_OK) free s and return
+ * ret; on success record the routing decision, count the stream, return Z_OK.
+ */
+int ziaa_stream_started(struct ziaa_stream *s, int ret, enum ziaa_reason reason);
+
+/* ziaa_stream_copied - a successful *Copy(): link copy to dest and count it. */
+void ziaa_stream_copied(struct ziaa_stream *copy, z_streamp dest);
+
+/* ziaa_stream_close - run the system zlib's end function on s, then free s. */
+int ziaa_stream_close(struct ziaa_stream *s, int (*end)(z_streamp));
+
 /* ziaa_stream_free - account the stream's bytes, free it, clear strm->state. */
 void ziaa_stream_free(struct ziaa_stream *s);
 

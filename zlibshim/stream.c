@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static enum ziaa_dir dir_of(const struct ziaa_stream *s);
+
 /* zlib's own defaults (zutil.c zcalloc/zcfree): malloc(items * size), free. */
 static voidpf default_alloc(voidpf opaque, uInt items, uInt size)
 {
@@ -100,10 +102,44 @@ void ziaa_stream_adopt(struct ziaa_stream *s, z_streamp owner)
 
 void ziaa_stream_restart(struct ziaa_stream *s)
 {
-	ziaa_stats_bytes(s->kind == ZIAA_KIND_DEFLATE ? ZIAA_DIR_DEFLATE : ZIAA_DIR_INFLATE,
-			 s->bytes_in, s->bytes_out);
+	ziaa_stats_bytes(dir_of(s), s->bytes_in, s->bytes_out);
 	s->bytes_in = 0;
 	s->bytes_out = 0;
+}
+
+static enum ziaa_dir dir_of(const struct ziaa_stream *s)
+{
+	return s->kind == ZIAA_KIND_DEFLATE ? ZIAA_DIR_DEFLATE : ZIAA_DIR_INFLATE;
+}
+
+int ziaa_stream_started(struct ziaa_stream *s, int ret, enum ziaa_reason reason)
+{
+	if (ret != Z_OK) {
+		ziaa_stream_free(s);
+		return ret;
+	}
+	s->reason = (uint8_t)reason;
+	ziaa_stats_stream(dir_of(s), reason);
+	return Z_OK;
+}
+
+void ziaa_stream_copied(struct ziaa_stream *copy, z_streamp dest)
+{
+	ziaa_stream_adopt(copy, dest);
+	copy->bytes_in = 0;
+	copy->bytes_out = 0;
+	ziaa_stats_stream(dir_of(copy), (enum ziaa_reason)copy->reason);
+}
+
+int ziaa_stream_close(struct ziaa_stream *s, int (*end)(z_streamp))
+{
+	int ret;
+
+	ziaa_fb_enter();
+	ret = end(&s->real);
+	ziaa_fb_leave();
+	ziaa_stream_free(s);
+	return ret;
 }
 
 void ziaa_stream_free(struct ziaa_stream *s)
