@@ -54,8 +54,8 @@ check "only the active copy reports (preload over drop-in)" bash -c "
 	LD_LIBRARY_PATH='$build/dropin' '$prog' 2>'$work/err2' >/dev/null &&
 	test \$(wc -l < '$work/s.json') = 1 && test \$(wc -l < '$work/err2') = 1"
 check "stats: an unwritable path warns, the program still succeeds" bash -c "
-	ZLIB_IAA_STATS=/nonexistent/dir/s.json LD_PRELOAD='$lib' '$prog' 2>&1 >/dev/null |
-	grep -q 'libz-iaa: cannot write stats to /nonexistent/dir/s.json'"
+	err=\$(ZLIB_IAA_STATS=/nonexistent/dir/s.json LD_PRELOAD='$lib' '$prog' 2>&1 >/dev/null) &&
+	grep -q 'libz-iaa: cannot write stats to /nonexistent/dir/s.json' <<< \"\$err\""
 
 # The drop-in copy is also called libz.so.1. Put it where the system zlib should be
 # (bind mount, private namespace): libz-iaa must refuse to load itself, loudly.

@@ -108,7 +108,8 @@ for mode in preload relink dropin; do
 			"$tag libz-iaa was loaded in every run (${n:-0} stats records)"
 	done
 done
-result "$(LD_LIBRARY_PATH="$build/dropin" ldd "$work/example-z" | grep -q "libz.so.1 => $build/dropin/libz.so.1"; echo $?)" \
+libs=$(LD_LIBRARY_PATH="$build/dropin" ldd "$work/example-z")
+result "$(grep -qF "libz.so.1 => $build/dropin/libz.so.1" <<< "$libs"; echo $?)" \
 	"dropin: libz.so.1 resolves to the drop-in copy"
 
 echo "$pass passed, $fail failed"
