@@ -46,7 +46,7 @@ check "unknown mode warns in exactly one line" \
 check "mode off counts mode_off" grep -q '"mode_off":[1-9]' <(mode_is off off && cat "$work/s.json")
 
 rm -f "$work/s.json"
-for i in 1 2 3; do ZLIB_IAA_STATS="$work/s.json" LD_PRELOAD="$lib" "$prog" >/dev/null; done
+for _ in 1 2 3; do ZLIB_IAA_STATS="$work/s.json" LD_PRELOAD="$lib" "$prog" >/dev/null; done
 check "stats: one line per process, appended" test "$(grep -c '^{"pid":[0-9]*,' "$work/s.json")" = 3
 check "stats: mode 0644" test "$(stat -c %a "$work/s.json")" = 644
 check "only the active copy reports (preload over drop-in)" bash -c "
