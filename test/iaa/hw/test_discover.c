@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: Zlib */
+/*
+ * test/iaa/hw/test_discover.c - work-queue discovery and verdicts, without hardware
+ *
+ * libaccel-config is replaced by a table over fabricated devices (the ziaa_hw_accfg
+ * hook), so every verdict and error path runs here; the node probe runs against
+ * real files: a missing path, a FIFO (open works, mmap does not) and a regular file.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "iaa/hw/accfg.h"
+
+/* ---- fabricated devices ---- */
+struct fake_wq {
+	const char *name, *path;
+	int state, type, mode, threshold;
+	uint64_t size, max_xfer;
+};
+
+struct fake_dev {
+	const char *name;
+	int type, state, node;
+	bool pasid;
+	unsigned version;
+	struct fake_wq wqs[4];
+	int nwq;
+};
+
+static struct fake_dev devs[4];
+static int ndev, new_fails;
+static struct fake_dev *dev_of(struct accfg_wq *wq, int *idx);
+
+static int f_new(struct accfg_ctx **ctx)
+{
+	*ctx = new_fails ? NULL : (struct accfg_ctx *)(void *)devs;
+	return new_fails ? -ENOENT : 0;
+}
+static struct accfg_ctx *f_unref(struct accfg_ctx *ctx) { (void)ctx; return NULL; }
+static struct accfg_device *f_dev_first(struct accfg_ctx *ctx)
+{
+	(void)ctx;
+	return ndev ? (struct accfg_device *)(void *)&devs[0] : NULL;
+}
+static struct accfg_device *f_dev_next(struct accfg_device *d)
+{
+	struct fake_dev *f = (struct fake_dev *)(void *)d;
+
+	return f + 1 < devs + ndev ? (struct accfg_device *)(void *)(f + 1) : NULL;
+}
+#define DEV(d) ((struct fake_dev *)(void *)(d))
+static int f_dev_type(struct accfg_device *d) { return DEV(d)->type; }
+static const char *f_dev_name(struct accfg_device *d) { return DEV(d)->name; }
+static int f_dev_state(struct accfg_device *d) { return DEV(d)->state; }
+static bool f_dev_pasid(struct accfg_device *d) { return DEV(d)->pasid; }
+static int f_dev_node(struct accfg_device *d) { return DEV(d)->node; }
+static unsigned f_dev_version(struct accfg_device *d) { return DEV(d)->version; }
+static struct accfg_wq *f_wq_first(struct accfg_device *d)
+{
+	return DEV(d)->nwq ? (struct accfg_wq *)(void *)&DEV(d)->wqs[0] : NULL;
+}
+static struct fake_dev *dev_of(struct accfg_wq *wq, int *idx)
+{
+	for (int i = 0; i < ndev; i++)
+		for (int k = 0; k < devs[i].nwq; k++)
+			if ((void *)&devs[i].wqs[k] == (void *)wq) {
+				*idx = k;
+				return &devs[i];
+			}
+	return NULL;
+}
+static struct accfg_wq *f_wq_next(struct accfg_wq *wq)
+{
+	int k;
+	struct fake_dev *d = dev_of(wq, &k);
+
+	return k + 1 < d->nwq ? (struct accfg_wq *)(void *)&d->wqs[k + 1] : NULL;
+}
+#define WQ(w) ((struct fake_wq *)(void *)(w))
+static const char *f_wq_name(struct accfg_wq *w) { return WQ(w)->name; }
+static int f_wq_state(struct accfg_wq *w) { return WQ(w)->state; }
+static int f_wq_type(struct accfg_wq *w) { return WQ(w)->type; }
+static int f_wq_mode(struct accfg_wq *w) { return WQ(w)->mode; }
+static uint64_t f_wq_size(struct accfg_wq *w) { return WQ(w)->size; }
+static int f_wq_threshold(struct accfg_wq *w) { return WQ(w)->threshold; }
+static int f_wq_bof(struct accfg_wq *w) { (void)w; return 1; }
+static uint64_t f_wq_xfer(struct accfg_wq *w) { return WQ(w)->max_xfer; }
+static int f_wq_path(struct accfg_wq *w, char *buf, size_t n)
+{
+	if (!WQ(w)->path)
+		return -ENOENT;
+	snprintf(buf, n, "%s", WQ(w)->path);
+	return 0;
+}
+
+static const struct ziaa_accfg fake = {
+	f_new, f_unref, f_dev_first, f_dev_next, f_dev_type, f_dev_name, f_dev_state,
+	f_dev_pasid, f_dev_node, f_dev_version, f_wq_first, f_wq_next, f_wq_name,
+	f_wq_state, f_wq_type, f_wq_mode, f_wq_size, f_wq_threshold, f_wq_bof, f_wq_xfer,
+	f_wq_path,
+};
+
+static char tmp[] = "/tmp/ziaa-hw-XXXXXX", fifo[64], regular[64];
+
+static int setup(void **state)
+{
+	static const char page[4096];
+	FILE *f;
+
+	(void)state;
+	if (!mkdtemp(tmp))
+		return -1;
+	snprintf(fifo, sizeof(fifo), "%s/wq1.0", tmp);
+	snprintf(regular, sizeof(regular), "%s/wq1.1", tmp);
+	if (mkfifo(fifo, 0600) != 0)
+		return -1;
+	f = fopen(regular, "w");
+	if (!f)
+		return -1;
+	fwrite(page, 1, sizeof(page), f); /* a page to map */
+	fclose(f);
+	ziaa_hw_accfg = &fake;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(fifo);
+	unlink(regular);
+	rmdir(tmp);
+	return 0;
+}
+
+static void test_discover_no_devices(void **state)
+{
+	struct ziaa_hw_wq w[4];
+	const char *why = NULL;
+
+	(void)state;
+	ndev = 0;
+	new_fails = 0;
+	assert_int_equal(ziaa_hw_discover(w, 4, 1, &why), 0);
+	new_fails = 1;
+	assert_int_equal(ziaa_hw_discover(w, 4, 1, &why), -1);
+	assert_non_null(strstr(why, "/sys/bus/dsa"));
+	new_fails = 0;
+}
+
+static void test_discover_verdicts(void **state)
+{
+	struct ziaa_hw_wq w[16];
+	const char *why = NULL;
+	int n;
+
+	(void)state;
+	devs[0] = (struct fake_dev){ "dsa0", 0, 1, 0, true, 0x100, {
+		{ "wq0.0", "/dev/dsa/wq0.0", 1, 2, 0, 16, 32, 1 << 21 } }, 1 };
+	devs[1] = (struct fake_dev){ "iax1", 1, 1, 0, true, 0x100, {
+		{ "wq1.0", fifo, 1, 2, 0, 128, 128, 1 << 21 },        /* shared user */
+		{ "wq1.1", regular, 1, 2, 1, 0, 64, 1 << 21 },        /* dedicated user */
+		{ "wq1.2", NULL, 1, 1, 1, 0, 64, 1 << 21 },           /* kernel (iaa_crypto) */
+		{ "wq1.3", "/dev/iax/wq1.3", 0, 2, 0, 32, 32, 1 << 21 } }, 4 }; /* disabled */
+	devs[2] = (struct fake_dev){ "iax3", 1, 1, 1, false, 0x200, {
+		{ "wq3.0", "/nonexistent/wq3.0", 1, 2, 1, 0, 128, 1 << 30 } }, 1 }; /* no SVA */
+	devs[3] = (struct fake_dev){ "iax5", 1, 0, 1, true, 0x200, {
+		{ "wq5.0", "/nonexistent/wq5.0", 1, 2, 1, 0, 128, 1 << 30 } }, 1 }; /* device off */
+	ndev = 4;
+	n = ziaa_hw_discover(w, 16, 0, &why);
+	assert_int_equal(n, 6); /* the DSA device is not counted */
+	assert_string_equal(w[0].device, "iax1");
+	assert_string_equal(w[0].name, "wq1.0");
+	assert_int_equal(w[0].shared, 1);
+	assert_int_equal(w[0].max_transfer_size, 1 << 21);
+	assert_int_equal(w[1].shared, 0);
+	assert_int_equal(w[2].verdict, ZIAA_WQ_KERNEL_TYPE);
+	assert_int_equal(w[3].verdict, ZIAA_WQ_NOT_ENABLED);
+	assert_int_equal(w[4].verdict, ZIAA_WQ_NO_SVA);
+	assert_int_equal(w[4].numa_node, 1);
+	assert_int_equal(w[4].version, 0x200);
+	assert_int_equal(w[5].verdict, ZIAA_WQ_DEVICE_DISABLED);
+	/* the first two depend on the CPU: this one may lack ENQCMD/MOVDIR64B */
+	if (!(ziaa_hw_cpu_features() & ZIAA_CPU_ENQCMD))
+		assert_int_equal(w[0].verdict, ZIAA_WQ_NO_ENQCMD);
+	if (!(ziaa_hw_cpu_features() & ZIAA_CPU_MOVDIR64B))
+		assert_int_equal(w[1].verdict, ZIAA_WQ_NO_MOVDIR64B);
+	/* max limits what is filled, not what is counted */
+	assert_int_equal(ziaa_hw_discover(w, 2, 0, &why), 6);
+}
+
+static void test_classify_with_all_cpu_features(void **state)
+{
+	struct ziaa_hw_wq w = { .device_enabled = 1, .enabled = 1, .type = 2, .shared = 1, .sva = 1 };
+	unsigned all = ZIAA_CPU_ENQCMD | ZIAA_CPU_MOVDIR64B;
+
+	(void)state;
+	assert_int_equal(ziaa_hw_classify(&w, all), ZIAA_WQ_NO_DEVNODE);
+	strcpy(w.path, "/dev/iax/wq1.0");
+	assert_int_equal(ziaa_hw_classify(&w, all), ZIAA_WQ_USABLE);
+	assert_int_equal(ziaa_hw_classify(&w, ZIAA_CPU_MOVDIR64B), ZIAA_WQ_NO_ENQCMD);
+	w.shared = 0;
+	assert_int_equal(ziaa_hw_classify(&w, ZIAA_CPU_ENQCMD), ZIAA_WQ_NO_MOVDIR64B);
+	w.type = 0;
+	assert_int_equal(ziaa_hw_classify(&w, all), ZIAA_WQ_NOT_USER);
+	for (int v = 0; v < ZIAA_WQ_VERDICT_COUNT; v++)
+		assert_non_null(ziaa_hw_verdict_text((enum ziaa_wq_verdict)v));
+}
+
+static void test_probe_node(void **state)
+{
+	struct ziaa_hw_wq w = { 0 };
+
+	(void)state;
+	strcpy(w.path, "/nonexistent/iax/wq9.9");
+	assert_int_equal(ziaa_hw_probe(&w), ZIAA_WQ_NO_DEVNODE);
+	assert_int_equal(w.err, ENOENT);
+	/* a FIFO opens but cannot be mapped (not EPERM): not usable */
+	strcpy(w.path, fifo);
+	assert_int_equal(ziaa_hw_probe(&w), ZIAA_WQ_MMAP_FAILED);
+	/* a regular file maps like a portal would */
+	strcpy(w.path, regular);
+	assert_int_equal(ziaa_hw_probe(&w), ZIAA_WQ_USABLE);
+	assert_int_equal(w.err, 0);
+	if (geteuid() != 0) {
+		chmod(regular, 0);
+		assert_int_equal(ziaa_hw_probe(&w), ZIAA_WQ_NO_PERMISSION);
+		chmod(regular, 0600);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_discover_no_devices),
+		cmocka_unit_test(test_discover_verdicts),
+		cmocka_unit_test(test_classify_with_all_cpu_features),
+		cmocka_unit_test(test_probe_node),
+	};
+
+	return cmocka_run_group_tests_name("iaa/hw/discover", tests, setup, teardown);
+}
