@@ -17,6 +17,6 @@ if [ ! -f "$asan/build.ninja" ]; then
 	meson setup "$asan" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbenchmarks=false >/dev/null
 fi
-ninja -C "$asan" >/dev/null
+ninja -C "$asan" >"$asan/ninja.log" 2>&1 || { cat "$asan/ninja.log"; exit 1; }
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C "$asan" --suite unit --print-errorlogs --num-processes 2

@@ -80,4 +80,19 @@ enum ziaa_wq_verdict ziaa_hw_probe(struct ziaa_hw_wq *wq);
  */
 int ziaa_hw_discover(struct ziaa_hw_wq *out, int max, int probe, const char **why);
 
+struct ziaa_device;
+
+/*
+ * ziaa_hw_open_wqs - open the queues whose verdict is USABLE (at most 16) and
+ * build the hardware device over them; NULL when none opens. ziaa_hw_open() is
+ * discovery followed by this. Exposed for tests.
+ */
+struct ziaa_device *ziaa_hw_open_wqs(const struct ziaa_hw_wq *wqs, int n);
+
+/*
+ * ziaa_hw_movdir64b - MOVDIR64B: a 64-byte direct store of src to dst (dst 64-byte
+ * aligned). Only where ziaa_hw_cpu_features() has ZIAA_CPU_MOVDIR64B.
+ */
+void ziaa_hw_movdir64b(void *dst, const void *src);
+
 #endif /* ZIAA_HW_BACKEND_H */

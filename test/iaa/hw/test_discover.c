@@ -80,7 +80,7 @@ static struct fake_dev *dev_of(struct accfg_wq *wq, int *idx)
 }
 static struct accfg_wq *f_wq_next(struct accfg_wq *wq)
 {
-	int k;
+	int k = 0;
 	struct fake_dev *d = dev_of(wq, &k);
 
 	return k + 1 < d->nwq ? (struct accfg_wq *)(void *)&d->wqs[k + 1] : NULL;
