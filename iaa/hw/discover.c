@@ -153,6 +153,11 @@ int ziaa_hw_discover(struct ziaa_hw_wq *out, int max, int probe, const char **wh
 	unsigned cpu = ziaa_hw_cpu_features();
 	int n = 0;
 
+	/* Without the idxd driver there is nothing to find: do not even load the library. */
+	if (!ziaa_hw_accfg && access("/sys/bus/dsa", F_OK) != 0) {
+		*why = "no idxd driver: /sys/bus/dsa does not exist";
+		return -1;
+	}
 	if (!ziaa_hw_accfg)
 		pthread_once(&load_once, load);
 	a = ziaa_hw_accfg;
