@@ -43,7 +43,7 @@ _Static_assert(ACCFG_WQT_USER == ZIAA_ACCFG_WQT_USER, "libaccel-config enum");
 	X(device_get_numa_node) X(device_get_version) X(wq_get_first)             \
 	X(wq_get_next) X(wq_get_devname) X(wq_get_state) X(wq_get_type)           \
 	X(wq_get_mode) X(wq_get_size) X(wq_get_threshold) X(wq_get_block_on_fault) \
-	X(wq_get_max_transfer_size) X(wq_get_user_dev_path)
+	X(wq_get_max_transfer_size) X(wq_get_user_dev_path) X(set_log_priority)
 
 /* The signatures, with libaccel-config's enums as int (same ABI). */
 struct ziaa_accfg {
@@ -68,6 +68,7 @@ struct ziaa_accfg {
 	int (*wq_get_block_on_fault)(struct accfg_wq *wq);
 	uint64_t (*wq_get_max_transfer_size)(struct accfg_wq *wq);
 	int (*wq_get_user_dev_path)(struct accfg_wq *wq, char *buf, size_t size);
+	void (*set_log_priority)(struct accfg_ctx *ctx, int priority);
 };
 
 /* The table in use: libaccel-config once loaded, or a test's stand-in. */

@@ -141,7 +141,10 @@ static void fill(struct ziaa_hw_wq *w, const struct ziaa_accfg *a, struct accfg_
 	w->threshold = a->wq_get_threshold(wq);
 	w->block_on_fault = a->wq_get_block_on_fault(wq);
 	w->max_transfer_size = a->wq_get_max_transfer_size(wq);
-	if (a->wq_get_user_dev_path(wq, w->path, sizeof(w->path)) < 0)
+	/* Only user queues have a node; libaccel-config logs to stderr when asked for
+	 * another's, which a zlib call must never do. */
+	if (w->type != ZIAA_ACCFG_WQT_USER || !w->enabled ||
+	    a->wq_get_user_dev_path(wq, w->path, sizeof(w->path)) < 0)
 		w->path[0] = '\0';
 }
 
@@ -169,6 +172,8 @@ int ziaa_hw_discover(struct ziaa_hw_wq *out, int max, int probe, const char **wh
 		*why = "libaccel-config cannot read /sys/bus/dsa (no idxd driver loaded?)";
 		return -1;
 	}
+	/* libaccel-config logs to stderr; inside a zlib call nothing may be printed. */
+	a->set_log_priority(ctx, 0);
 	for (dev = a->device_get_first(ctx); dev; dev = a->device_get_next(dev)) {
 		if (a->device_get_type(dev) != ZIAA_ACCFG_DEVICE_IAX)
 			continue;

@@ -102,11 +102,13 @@ static int f_wq_path(struct accfg_wq *w, char *buf, size_t n)
 	return 0;
 }
 
+static void f_set_log(struct accfg_ctx *ctx, int prio) { (void)ctx; (void)prio; }
+
 static const struct ziaa_accfg fake = {
 	f_new, f_unref, f_dev_first, f_dev_next, f_dev_type, f_dev_name, f_dev_state,
 	f_dev_pasid, f_dev_node, f_dev_version, f_wq_first, f_wq_next, f_wq_name,
 	f_wq_state, f_wq_type, f_wq_mode, f_wq_size, f_wq_threshold, f_wq_bof, f_wq_xfer,
-	f_wq_path,
+	f_wq_path, f_set_log,
 };
 
 static char tmp[] = "/tmp/ziaa-hw-XXXXXX", fifo[64], regular[64];
