@@ -35,7 +35,14 @@ check() { # name, command...
 
 mount --make-rprivate / || exit 77
 mount -t tmpfs none /sys/bus || exit 77
-mkdir -p /dev/iax 2>/dev/null
+# A mount namespace hides mounts, not new directories: remove /dev/iax afterwards
+# if this test had to create it (a machine with IAA has it already).
+made_dev_iax=0
+if [ ! -d /dev/iax ]; then
+	mkdir /dev/iax || exit 77
+	made_dev_iax=1
+fi
+trap 'umount /dev/iax 2>/dev/null; [ $made_dev_iax = 0 ] || rmdir /dev/iax' EXIT
 mount -t tmpfs none /dev/iax || exit 77
 
 device() { # name state pasid node version
