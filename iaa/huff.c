@@ -271,7 +271,7 @@ void ziaa_huff_write_header(const struct ziaa_huff_table *t, int bfinal, struct 
 
 struct bitreader {
 	const uint8_t *in;
-	size_t len;
+	size_t len_bits;
 	size_t pos; /* in bits */
 };
 
@@ -279,7 +279,7 @@ static int get_bits(struct bitreader *br, unsigned n, uint32_t *value)
 {
 	uint32_t v = 0;
 
-	if (br->pos + n > br->len * 8)
+	if (br->pos + n > br->len_bits)
 		return -1;
 	for (unsigned i = 0; i < n; i++, br->pos++)
 		v |= (uint32_t)((br->in[br->pos >> 3] >> (br->pos & 7)) & 1) << i;
@@ -315,7 +315,16 @@ static int get_symbol(struct bitreader *br, const uint8_t *len, unsigned n)
 
 int ziaa_huff_parse_header(const uint8_t *in, size_t len, struct ziaa_huff_table *t, int *bfinal)
 {
-	struct bitreader br = { in, len, 0 };
+	size_t bit = 0;
+	int ret = ziaa_huff_parse_header_at(in, len * 8, &bit, t, bfinal);
+
+	return ret < 0 ? ret : (int)bit;
+}
+
+int ziaa_huff_parse_header_at(const uint8_t *in, size_t len_bits, size_t *bit,
+			      struct ziaa_huff_table *t, int *bfinal)
+{
+	struct bitreader br = { in, len_bits, *bit };
 	uint8_t cl_len[ZIAA_CL_SYMBOLS] = { 0 }, lens[IAA_LL_SYMBOLS + IAA_D_SYMBOLS];
 	uint32_t v, hlit, hdist, hclen, cl_code[ZIAA_CL_SYMBOLS];
 	unsigned total, i = 0;
@@ -377,5 +386,6 @@ int ziaa_huff_parse_header(const uint8_t *in, size_t len, struct ziaa_huff_table
 		return -IAA_AE_BAD_LL_CODE_LEN;
 	if (ziaa_huff_codes(t->d_len, IAA_D_SYMBOLS, t->d_code) != 0)
 		return -IAA_AE_BAD_DIST_CODE_LEN;
-	return (int)br.pos;
+	*bit = br.pos;
+	return 0;
 }

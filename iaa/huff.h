@@ -79,6 +79,14 @@ void ziaa_huff_write_header(const struct ziaa_huff_table *t, int bfinal, struct 
  */
 int ziaa_huff_parse_header(const uint8_t *in, size_t len, struct ziaa_huff_table *t, int *bfinal);
 
+/*
+ * ziaa_huff_parse_header_at - the same, for a header starting at bit *bit of an
+ * input of len_bits bits; advances *bit past the header. Returns 0 or the negative
+ * analytics error.
+ */
+int ziaa_huff_parse_header_at(const uint8_t *in, size_t len_bits, size_t *bit,
+			      struct ziaa_huff_table *t, int *bfinal);
+
 /* ziaa_huff_reverse - the low n bits of code in reverse order. */
 static inline uint32_t ziaa_huff_reverse(uint32_t code, unsigned n)
 {

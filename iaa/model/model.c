@@ -8,8 +8,8 @@
  * they do on hardware. Validation follows the digest §4.1: completion record
  * alignment (0x1b), privilege (0x1d), reserved fields (0x12), operation flags the
  * library never sets (0x11), AECS alignment and size (0x1c), sizes beyond the queue's
- * max_transfer_size (0x13), opcodes (0x10). DECOMPRESS is not modelled yet: it
- * reports 0x10, which callers treat as "run it in software".
+ * max_transfer_size (0x13), opcodes (0x10): COMPRESS and DECOMPRESS are modelled,
+ * besides NOOP and DRAIN.
  */
 #include "iaa/model/model.h"
 
@@ -59,15 +59,25 @@ static uint8_t validate(const struct iaa_hw_desc *d, uint64_t max_xfer, struct z
 	}
 	if (op == IAA_OP_NOOP || op == IAA_OP_DRAIN)
 		return IAA_ST_SUCCESS;
-	if (op != IAA_OP_COMPRESS)
+	if (op != IAA_OP_COMPRESS && op != IAA_OP_DECOMPRESS)
 		return IAA_ST_BAD_OPCODE;
 	if (d->num_inputs || d->filter_flags || d->int_handle)
 		return IAA_ST_NONZERO_RESERVED;
-	if (d->op_flags & ~(IAA_COMP_FLAG_STATS_MODE | IAA_COMP_FLAG_FLUSH_OUTPUT |
-			    IAA_COMP_FLAG_END_PROC_MASK)) /* indexing, BE16, IAA 2.0 header gen */
+	/* modelled op-specific flags; indexing, BE16 and IAA 2.0 extras are refused */
+	if (op == IAA_OP_COMPRESS &&
+	    d->op_flags & ~(IAA_COMP_FLAG_STATS_MODE | IAA_COMP_FLAG_FLUSH_OUTPUT |
+			    IAA_COMP_FLAG_END_PROC_MASK))
+		return IAA_ST_INVALID_OP_FLAGS;
+	if (op == IAA_OP_DECOMPRESS &&
+	    (!(d->op_flags & IAA_DECOMP_FLAG_ENABLE) ||
+	     d->op_flags & ~(IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT |
+			     IAA_DECOMP_FLAG_STOP_ON_EOB | IAA_DECOMP_FLAG_CHECK_FOR_EOB |
+			     IAA_DECOMP_FLAG_SELECT_BFINAL_EOB | IAA_DECOMP_FLAG_IGNORE_END_BITS_MASK |
+			     IAA_DECOMP_FLAG_SUPPRESS_OUTPUT)))
 		return IAA_ST_INVALID_OP_FLAGS;
 	if (uses_src2 && (d->src2_addr % IAA_AECS_ALIGN || d->src2_size % IAA_AECS_ALIGN ||
-			  d->src2_size < IAA_AECS_COMP_SIZE))
+			  d->src2_size < (op == IAA_OP_COMPRESS ? IAA_AECS_COMP_SIZE
+								: IAA_AECS_DECOMP_TABLES_SIZE)))
 		return IAA_ST_ADDR_ALIGN;
 	if (d->src1_size > max_xfer || d->max_dst_size > max_xfer)
 		return IAA_ST_INVALID_SIZE;
@@ -86,8 +96,10 @@ void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size)
 		return; /* nowhere to report: the job is lost, as on hardware */
 	memset(&r, 0, sizeof(r));
 	r.status = validate(d, max_transfer_size, &r);
-	if (r.status == 0)
+	if (r.status == 0 && iaa_desc_opcode(d) == IAA_OP_COMPRESS)
 		ziaa_model_compress(d, &r);
+	else if (r.status == 0)
+		ziaa_model_decompress(d, &r);
 	if (r.status == IAA_ST_CR_ALIGN) /* report at the aligned-down address */
 		cr = (struct iaa_hw_crec *)((uintptr_t)cr & ~(uintptr_t)(IAA_CREC_ALIGN - 1));
 	finish(cr, &r);

@@ -33,4 +33,7 @@ void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size)
 /* ziaa_model_compress - COMPRESS after validation (compress.c). */
 void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *r);
 
+/* ziaa_model_decompress - DECOMPRESS after validation (decompress.c). */
+void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result *r);
+
 #endif /* ZIAA_MODEL_H */

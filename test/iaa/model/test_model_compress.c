@@ -286,7 +286,7 @@ static void test_model_validation_statuses(void **state)
 	CHECK(d.op_flags |= IAA_COMP_FLAG_BE16, IAA_ST_INVALID_OP_FLAGS);
 	CHECK(d.flags_opcode = (d.flags_opcode & 0xffffff) | 0x50u << 24, IAA_ST_BAD_OPCODE);
 	CHECK(d.flags_opcode = (d.flags_opcode & 0xffffff) | (uint32_t)IAA_OP_DECOMPRESS << 24,
-	      IAA_ST_BAD_OPCODE); /* not modelled yet */
+	      IAA_ST_INVALID_OP_FLAGS); /* compress flags are not decompress flags */
 	CHECK(d.flags_opcode = (d.flags_opcode & 0xffffff) | (uint32_t)IAA_OP_NOOP << 24, IAA_ST_SUCCESS);
 	CHECK(d.src1_size = 0, IAA_ST_INVALID_INPUT_SIZE);
 	CHECK(d.flags_opcode &= ~IAA_OPF_RD_SRC2_MASK, IAA_ST_INVALID_OP_FLAGS);

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: Zlib */
+/*
+ * test/iaa/model/test_model_decompress.c - the model's DECOMPRESS
+ *
+ * The golden hardware vectors decode in the model (canned ones through a
+ * header-only job that leaves the decode tables in the AECS, as the kernel's canned
+ * driver did); zlib's own streams decode when their distances fit 4 KB and fail
+ * with analytics error 17 when not; every EOB rule, overflow and header error.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "golden_vectors.h"
+#include "iaa/crec.h"
+#include "test/iaa/bits.h"
+
+static struct ziaa_device *dev;
+
+static uint32_t ziaa_rev(uint32_t code, unsigned n)
+{
+	uint32_t r = 0;
+
+	for (unsigned i = 0; i < n; i++, code >>= 1)
+		r = (r << 1) | (code & 1);
+	return r;
+}
+static struct iaa_hw_desc desc;
+static struct iaa_hw_crec cr;
+static struct iaa_hw_aecs_decomp aecs[2];
+
+#define DFLAGS(x) (IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT | (x))
+#define STOP_CHECK (IAA_DECOMP_FLAG_STOP_ON_EOB | IAA_DECOMP_FLAG_CHECK_FOR_EOB)
+
+static int setup(void **state)
+{
+	(void)state;
+	dev = ziaa_device_acquire(ZIAA_BACKEND_MODEL);
+	return dev ? 0 : -1;
+}
+
+static int job(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap, uint16_t flags, uint32_t opf,
+	       uint32_t src2_size)
+{
+	memset(&desc, 0, sizeof(desc));
+	desc.flags_opcode = (uint32_t)IAA_OP_DECOMPRESS << 24 | IAA_OPF_CRAV | IAA_OPF_RCR | opf;
+	desc.completion_addr = (uintptr_t)&cr;
+	desc.src1_addr = (uintptr_t)in;
+	desc.src1_size = n;
+	desc.dst_addr = (uintptr_t)out;
+	desc.max_dst_size = cap;
+	desc.op_flags = flags;
+	if (opf & (IAA_OPF_RD_SRC2_MASK | IAA_OPF_WR_SRC2_MASK)) {
+		desc.src2_addr = (uintptr_t)aecs;
+		desc.src2_size = src2_size;
+	}
+	return ziaa_device_run(dev, &desc, &cr, ZIAA_RUN_TIMEOUT_NS);
+}
+
+static void test_model_decodes_golden_vectors(void **state)
+{
+	int decoded = 0;
+
+	(void)state;
+	for (int i = 0; i < GOLDEN_VECTORS; i++) {
+		const struct golden_vector *v = &golden_vectors[i];
+		const struct golden_table *g = &golden_tables[v->table];
+		uint8_t out[1024];
+		uint16_t ignore = (uint16_t)((8 - v->out_bits) % 8) << IAA_DECOMP_FLAG_IGNORE_END_BITS_SHIFT;
+
+		if (strcmp(v->mode, "canned") == 0) {
+			/* tables: the header alone, output suppressed, AECS written (4 KB-less size) */
+			memset(aecs, 0, sizeof(aecs));
+			assert_int_equal(job(g->header, g->header_len, NULL, 0,
+					     IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_SUPPRESS_OUTPUT,
+					     IAA_OPF_WR_SRC2_ALWAYS | IAA_OPF_AECS_RW_TOGGLE,
+					     IAA_AECS_DECOMP_TABLES_SIZE), ZIAA_OK);
+			assert_int_equal(aecs[0].decomp_state & 3, IAA_DSTATE_BODY);
+			/* body: read that AECS, decode from the first bit */
+			assert_int_equal(job(v->out, v->out_len, out, sizeof(out), DFLAGS(STOP_CHECK) | ignore,
+					     IAA_OPF_RD_SRC2_AECS, IAA_AECS_DECOMP_TABLES_SIZE), ZIAA_OK);
+		} else {
+			assert_int_equal(job(v->out, v->out_len, out, sizeof(out), DFLAGS(STOP_CHECK) | ignore,
+					     0, 0), ZIAA_OK);
+		}
+		assert_int_equal(cr.output_size, v->in_len);
+		assert_memory_equal(out, v->in, v->in_len);
+		assert_int_equal(cr.crc, crc32(0, v->in, v->in_len));
+		assert_int_equal(cr.bytes_completed, v->out_len);
+		decoded++;
+	}
+	assert_int_equal(decoded, GOLDEN_VECTORS);
+	print_message("golden vectors decoded by the model: %d of %d\n", decoded, GOLDEN_VECTORS);
+}
+
+static size_t zraw(const uint8_t *in, size_t n, uint8_t *out, size_t cap, int level, int wbits, int flush)
+{
+	z_stream s;
+
+	memset(&s, 0, sizeof(s));
+	deflateInit2(&s, level, Z_DEFLATED, -wbits, 8, Z_DEFAULT_STRATEGY);
+	s.next_in = (Bytef *)in;
+	s.avail_in = (uInt)(n / 2);
+	s.next_out = out;
+	s.avail_out = (uInt)cap;
+	deflate(&s, flush);
+	s.avail_in = (uInt)(n - n / 2);
+	deflate(&s, Z_FINISH);
+	deflateEnd(&s);
+	return s.total_out;
+}
+
+static uint8_t *text(size_t n)
+{
+	uint8_t *p = malloc(n);
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)("decompress with a four kilobyte window "[i % 39] + (i / 9000) % 3);
+	return p;
+}
+
+static void test_model_decodes_zlib_streams_within_4k(void **state)
+{
+	size_t n = 100000;
+	uint8_t *in = text(n), *z = malloc(2 * n), *out = malloc(n);
+
+	(void)state;
+	for (int level = 0; level <= 9; level += 3) {
+		size_t zn = zraw(in, n, z, 2 * n, level, 12, Z_NO_FLUSH);
+
+		if (job(z, (uint32_t)zn, out, (uint32_t)n,
+			DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB), 0, 0) != ZIAA_OK)
+			fail_msg("level %d: status 0x%02x error %u", level, cr.status, cr.error_code);
+		assert_int_equal(cr.output_size, n);
+		assert_memory_equal(out, in, n);
+	}
+	free(in);
+	free(z);
+	free(out);
+}
+
+static void test_model_distance_beyond_4k_is_error_17(void **state)
+{
+	size_t n = 40000;
+	uint8_t *in = malloc(n), *z = malloc(2 * n), *out = malloc(n);
+	uint32_t x = 1;
+
+	(void)state;
+	/* 8 KB of noise, repeated: matches 8 KB back */
+	for (size_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		in[i] = i < 8192 ? (uint8_t)(x >> 24) : in[i - 8192];
+	}
+	assert_int_equal(job(z, (uint32_t)zraw(in, n, z, 2 * n, 6, 15, Z_NO_FLUSH), out, (uint32_t)n,
+			     DFLAGS(STOP_CHECK), 0, 0), ZIAA_ERR_DATA);
+	assert_int_equal(cr.error_code, IAA_AE_BAD_DIST);
+	free(in);
+	free(z);
+	free(out);
+}
+
+static void test_model_eob_rules_and_overflow(void **state)
+{
+	size_t n = 20000;
+	uint8_t *in = text(n), z[40000], out[20000];
+	size_t zn = zraw(in, n, z, sizeof(z), 6, 12, Z_SYNC_FLUSH); /* two blocks + empty stored */
+
+	(void)state;
+	/* stop at any EOB: only the first block's data */
+	assert_int_equal(job(z, (uint32_t)zn, out, sizeof(out), DFLAGS(IAA_DECOMP_FLAG_STOP_ON_EOB), 0, 0),
+			 ZIAA_OK);
+	assert_true(cr.output_size > 0 && cr.output_size < n);
+	assert_true(cr.bytes_completed < zn);
+	/* stop at the final EOB: all of it */
+	assert_int_equal(job(z, (uint32_t)zn, out, sizeof(out),
+			     DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB), 0, 0), ZIAA_OK);
+	assert_int_equal(cr.output_size, n);
+	assert_memory_equal(out, in, n);
+	/* trailing bytes after the final block are not consumed */
+	memcpy(z + zn, "TRAILER", 7);
+	assert_int_equal(job(z, (uint32_t)zn + 7, out, sizeof(out),
+			     DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB), 0, 0), ZIAA_OK);
+	assert_int_equal(cr.bytes_completed, zn);
+	/* truncated input with the EOB check: error 15 */
+	assert_int_equal(job(z, (uint32_t)zn / 2, out, sizeof(out), DFLAGS(STOP_CHECK), 0, 0), ZIAA_ERR_DATA);
+	assert_int_equal(cr.error_code, IAA_AE_BAD_EOF);
+	/* without the check it is a partial success */
+	assert_int_equal(job(z, (uint32_t)zn / 2, out, sizeof(out), DFLAGS(IAA_DECOMP_FLAG_STOP_ON_EOB), 0, 0),
+			 ZIAA_OK);
+	assert_memory_equal(out, in, cr.output_size);
+	/* output overflow: status 0x0b, the output that fit, where the input stopped */
+	assert_int_equal(job(z, (uint32_t)zn, out, 5000, DFLAGS(STOP_CHECK), 0, 0), ZIAA_ERR_OVERFLOW);
+	assert_int_equal(cr.status, IAA_ST_OUTBUF_OVERFLOW);
+	assert_int_equal(cr.output_size, 5000);
+	assert_memory_equal(out, in, 5000);
+	assert_true(cr.bytes_completed > 0 && cr.bytes_completed < zn);
+	/* suppressed output: nothing written, the CRC of what would have been */
+	memset(out, 0x5a, sizeof(out));
+	assert_int_equal(job(z, (uint32_t)zn, out, 0,
+			     DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB |
+				    IAA_DECOMP_FLAG_SUPPRESS_OUTPUT), 0, 0), ZIAA_OK);
+	assert_int_equal(cr.output_size, 0);
+	assert_int_equal(cr.crc, crc32(0, in, (uInt)n));
+	assert_int_equal(out[0], 0x5a);
+	free(in);
+}
+
+static void test_model_header_errors(void **state)
+{
+	static const uint8_t btype3[] = { 0x07, 0x00 };
+	static const uint8_t stored_bad[] = { 0x01, 0x05, 0x00, 0x00, 0x00, 'a' };
+	uint8_t far_back[8], out[64];
+	struct tbits w = { far_back, 0 };
+
+	(void)state;
+	/* fixed block: literal 'a', then length 3 at distance 2, EOB */
+	tbits_put(&w, 1, 1);
+	tbits_put(&w, 1, 2);
+	tbits_put(&w, ziaa_rev(0x30 + 'a', 8), 8);
+	tbits_put(&w, ziaa_rev(1, 7), 7); /* symbol 257 */
+	tbits_put(&w, ziaa_rev(1, 5), 5); /* distance code 1: distance 2 */
+	tbits_put(&w, 0, 7);              /* EOB */
+	assert_int_equal(job(btype3, sizeof(btype3), out, sizeof(out), DFLAGS(STOP_CHECK), 0, 0), ZIAA_ERR_DATA);
+	assert_int_equal(cr.error_code, IAA_AE_INVALID_BLOCK_TYPE);
+	assert_int_equal(job(stored_bad, sizeof(stored_bad), out, sizeof(out), DFLAGS(STOP_CHECK), 0, 0),
+			 ZIAA_ERR_DATA);
+	assert_int_equal(cr.error_code, IAA_AE_INVALID_STORED_LEN);
+	assert_int_equal(job(far_back, (uint32_t)(w.bits + 7) / 8, out, sizeof(out), DFLAGS(STOP_CHECK), 0, 0),
+			 ZIAA_ERR_DATA);
+	assert_int_equal(cr.error_code, IAA_AE_REF_BEFORE_START);
+	/* an AECS that claims the body state but holds no tables */
+	memset(aecs, 0, sizeof(aecs));
+	assert_int_equal(job(far_back, sizeof(far_back), out, sizeof(out), DFLAGS(STOP_CHECK),
+			     IAA_OPF_RD_SRC2_AECS, IAA_AECS_DECOMP_SIZE), ZIAA_ERR_DATA);
+	assert_int_equal(cr.error_code, IAA_AE_INVALID_AECS);
+	/* decompress without ENABLE is not modelled (analytics on raw data) */
+	assert_int_equal(job(far_back, sizeof(far_back), out, sizeof(out), IAA_DECOMP_FLAG_FLUSH_OUTPUT, 0, 0),
+			 ZIAA_ERR_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_decodes_golden_vectors),
+		cmocka_unit_test(test_model_decodes_zlib_streams_within_4k),
+		cmocka_unit_test(test_model_distance_beyond_4k_is_error_17),
+		cmocka_unit_test(test_model_eob_rules_and_overflow),
+		cmocka_unit_test(test_model_header_errors),
+	};
+
+	return cmocka_run_group_tests_name("iaa/model/decompress", tests, setup, NULL);
+}
