@@ -14,6 +14,7 @@
 #include "iaa/model/model.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,8 +25,10 @@ struct model {
 	pthread_mutex_t lock;
 	pthread_cond_t more;
 	struct iaa_hw_desc q[QUEUE_SIZE];
+	uint8_t fault[QUEUE_SIZE];  /* enum ziaa_fault_kind decided at submission */
 	unsigned head, count;
 	pthread_t worker;
+	struct ziaa_faults faults;
 };
 
 static void finish(struct iaa_hw_crec *cr, const struct ziaa_model_result *r)
@@ -86,7 +89,40 @@ static uint8_t validate(const struct iaa_hw_desc *d, uint64_t max_xfer, struct z
 	return 0; /* valid: run it */
 }
 
-void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size)
+/* The result an injected fault produces instead of the job's own. */
+static void inject(const struct iaa_hw_desc *d, enum ziaa_fault_kind fault, struct iaa_hw_crec *cr,
+		   struct ziaa_model_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (fault) {
+	case ZIAA_FAULT_PAGE_FAULT:
+		r->status = IAA_ST_PAGE_FAULT;
+		cr->fault_addr = d->src1_addr;
+		break;
+	case ZIAA_FAULT_PAGE_FAULT_WRITE:
+		r->status = IAA_ST_PAGE_FAULT | IAA_ST_FAULT_ON_WRITE;
+		cr->fault_addr = d->dst_addr;
+		break;
+	case ZIAA_FAULT_OVERFLOW:
+		if (iaa_desc_opcode(d) == IAA_OP_DECOMPRESS) {
+			r->status = IAA_ST_OUTBUF_OVERFLOW;
+		} else {
+			r->status = IAA_ST_ANALYTICS_ERROR;
+			r->error_code = IAA_AE_UNRECOVERABLE_OUTPUT_OVERFLOW;
+		}
+		break;
+	case ZIAA_FAULT_ANALYTIC:
+		r->status = IAA_ST_ANALYTICS_ERROR;
+		r->error_code = IAA_AE_TIMEOUT;
+		break;
+	default:
+		r->status = IAA_ST_WATCHDOG;
+		break;
+	}
+}
+
+void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size,
+			enum ziaa_fault_kind fault)
 {
 	struct iaa_hw_crec *cr = (struct iaa_hw_crec *)(uintptr_t)d->completion_addr;
 	struct ziaa_model_result r;
@@ -94,9 +130,13 @@ void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size)
 
 	if (!(opf & IAA_OPF_CRAV) || !(opf & IAA_OPF_RCR) || !cr)
 		return; /* nowhere to report: the job is lost, as on hardware */
+	if (fault == ZIAA_FAULT_HANG)
+		return;
 	memset(&r, 0, sizeof(r));
 	r.status = validate(d, max_transfer_size, &r);
-	if (r.status == 0 && iaa_desc_opcode(d) == IAA_OP_COMPRESS)
+	if (r.status == 0 && fault != ZIAA_FAULT_NONE)
+		inject(d, fault, cr, &r);
+	else if (r.status == 0 && iaa_desc_opcode(d) == IAA_OP_COMPRESS)
 		ziaa_model_compress(d, &r);
 	else if (r.status == 0)
 		ziaa_model_decompress(d, &r);
@@ -110,16 +150,18 @@ static void *worker(void *arg)
 	struct ziaa_device *dev = arg;
 	struct model *m = dev->priv;
 	struct iaa_hw_desc d;
+	enum ziaa_fault_kind fault;
 
 	for (;;) {
 		pthread_mutex_lock(&m->lock);
 		while (m->count == 0)
 			pthread_cond_wait(&m->more, &m->lock);
 		d = m->q[m->head];
+		fault = (enum ziaa_fault_kind)m->fault[m->head];
 		m->head = (m->head + 1) % QUEUE_SIZE;
 		m->count--;
 		pthread_mutex_unlock(&m->lock);
-		ziaa_model_execute(&d, dev->max_transfer_size);
+		ziaa_model_execute(&d, dev->max_transfer_size, fault);
 	}
 	return NULL;
 }
@@ -127,11 +169,19 @@ static void *worker(void *arg)
 static int model_submit(struct ziaa_device *dev, const void *desc)
 {
 	struct model *m = dev->priv;
+	enum ziaa_fault_kind fault = ziaa_fault_next(&m->faults);
 	int ret = ZIAA_ERR_BUSY;
 
+	if (fault == ZIAA_FAULT_BUSY)
+		return ZIAA_ERR_BUSY;
+	if (fault == ZIAA_FAULT_GONE)
+		return ZIAA_ERR_GONE;
 	pthread_mutex_lock(&m->lock);
 	if (m->count < QUEUE_SIZE) {
-		memcpy(&m->q[(m->head + m->count) % QUEUE_SIZE], desc, sizeof(struct iaa_hw_desc));
+		unsigned slot = (m->head + m->count) % QUEUE_SIZE;
+
+		memcpy(&m->q[slot], desc, sizeof(struct iaa_hw_desc));
+		m->fault[slot] = (uint8_t)fault;
 		m->count++;
 		pthread_cond_signal(&m->more);
 		ret = ZIAA_OK;
@@ -167,10 +217,22 @@ static const struct ziaa_device_ops model_ops = { model_submit, model_wait, mode
 
 struct ziaa_device *ziaa_model_open(void)
 {
+	const char *spec = secure_getenv("ZLIB_IAA_FAULTS");
+	struct ziaa_faults check;
+
+	if (spec && ziaa_fault_parse(spec, &check) != 0) {
+		fprintf(stderr, "libz-iaa: invalid ZLIB_IAA_FAULTS \"%s\"; injecting no faults\n", spec);
+		spec = NULL;
+	}
+	return ziaa_model_open_faults(spec);
+}
+
+struct ziaa_device *ziaa_model_open_faults(const char *spec)
+{
 	struct ziaa_device *dev = calloc(1, sizeof(*dev));
 	struct model *m = calloc(1, sizeof(*m));
 
-	if (!dev || !m)
+	if (!dev || !m || ziaa_fault_parse(spec, &m->faults) != 0)
 		goto fail;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->more, NULL);

@@ -22,13 +22,56 @@ struct ziaa_model_result {
 	uint32_t crc;
 };
 
+/* ---- fault injection (fault.c) ---- */
+
+enum ziaa_fault_kind {
+	ZIAA_FAULT_NONE,
+	ZIAA_FAULT_PAGE_FAULT,
+	ZIAA_FAULT_PAGE_FAULT_WRITE,
+	ZIAA_FAULT_OVERFLOW,
+	ZIAA_FAULT_ANALYTIC,
+	ZIAA_FAULT_TIMEOUT,
+	ZIAA_FAULT_BUSY,
+	ZIAA_FAULT_GONE,
+	ZIAA_FAULT_HANG,
+	ZIAA_FAULT_KINDS,
+};
+
+#define ZIAA_FAULT_MAX_RULES 16
+
+struct ziaa_fault_rule {
+	enum ziaa_fault_kind kind;
+	uint64_t at; /* the job number, or 0 for a probability */
+	double p;
+};
+
+struct ziaa_faults {
+	struct ziaa_fault_rule rule[ZIAA_FAULT_MAX_RULES];
+	unsigned n;
+	uint64_t seed;
+	uint64_t jobs; /* submissions so far */
+	int gone;
+};
+
+/* ziaa_fault_parse - read a ZLIB_IAA_FAULTS value (syntax in fault.c); 0 or -1. */
+int ziaa_fault_parse(const char *spec, struct ziaa_faults *f);
+
+/* ziaa_fault_next - count one submission and say which fault, if any, it gets. */
+enum ziaa_fault_kind ziaa_fault_next(struct ziaa_faults *f);
+
+const char *ziaa_fault_name(enum ziaa_fault_kind k);
+
+/* ziaa_model_open_faults - a model device with the given fault spec (NULL: none). */
+struct ziaa_device *ziaa_model_open_faults(const char *spec);
+
 /*
  * ziaa_model_execute - validate and run one descriptor, then write its completion
  * record with the status byte last (a release store). max_transfer_size is the
- * queue's limit (status 0x13 beyond it). Synchronous; the device runs it on its
- * worker thread.
+ * queue's limit (status 0x13 beyond it); fault replaces the job's result with an
+ * injected one. Synchronous; the device runs it on its worker thread.
  */
-void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size);
+void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size,
+			enum ziaa_fault_kind fault);
 
 /* ziaa_model_compress - COMPRESS after validation (compress.c). */
 void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *r);
