@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Zlib */
+/*
+ * test/bench_model.c - the device model's engine against zlib, in the same run
+ *
+ * Usage: bench_model CORPUS_DIR   (the Silesia *.zip files; unzipped to a temp dir)
+ * For each file (its first 8 MiB, in 2 MiB jobs, the default transfer limit):
+ *   compress: the model's two-pass dynamic mode (statistics, then a table) against
+ *             zlib level 1, throughput ratio; and compressed size against zlib
+ *             level 1 at windowBits 12 (the device's 4 KB window);
+ *   decompress: the model decoding its own output against zlib inflating zlib -1's.
+ * Runs jobs synchronously (ziaa_model_execute), so the numbers are the engine's.
+ * Ratios > 1 mean the model is faster (throughput) or compresses better (size).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "iaa/huff.h"
+#include "iaa/model/model.h"
+
+#define JOB (2u << 20)
+#define LIMIT (8u << 20)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct iaa_hw_crec cr;
+static struct iaa_hw_aecs_comp caecs[2];
+
+static void run_desc(unsigned op, const void *in, uint32_t n, void *out, uint32_t cap, uint16_t flags,
+		     uint32_t opf, void *src2, uint32_t src2_size)
+{
+	struct iaa_hw_desc d;
+
+	memset(&d, 0, sizeof(d));
+	memset(&cr, 0, sizeof(cr));
+	d.flags_opcode = op << 24 | IAA_OPF_CRAV | IAA_OPF_RCR | opf;
+	d.completion_addr = (uintptr_t)&cr;
+	d.src1_addr = (uintptr_t)in;
+	d.src1_size = n;
+	d.dst_addr = (uintptr_t)out;
+	d.max_dst_size = cap;
+	d.op_flags = flags;
+	d.src2_addr = (uintptr_t)src2;
+	d.src2_size = src2_size;
+	ziaa_model_execute(&d, JOB, ZIAA_FAULT_NONE);
+}
+
+/* Model: two-pass dynamic compression of one job; returns the output size. */
+static uint32_t model_compress(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap)
+{
+	struct iaa_hw_histogram hist;
+	struct ziaa_huff_table t;
+	struct ziaa_huff_header h;
+
+	run_desc(IAA_OP_COMPRESS, in, n, &hist, sizeof(hist), IAA_COMP_FLAG_STATS_MODE, 0, NULL, 0);
+	ziaa_huff_from_histogram(&t, hist.ll_count, hist.d_count);
+	ziaa_huff_write_header(&t, 1, &h);
+	memset(caecs, 0, sizeof(caecs));
+	memcpy(caecs[0].ll_code, t.ll_code, sizeof(t.ll_code));
+	memcpy(caecs[0].d_code, t.d_code, sizeof(t.d_code));
+	memcpy(caecs[0].out_accum, h.bytes, (h.bits + 7) / 8);
+	caecs[0].out_accum_bits = h.bits;
+	run_desc(IAA_OP_COMPRESS, in, n, out, cap,
+		 IAA_COMP_FLAG_FLUSH_OUTPUT | IAA_END_PROC_EOB << IAA_COMP_FLAG_END_PROC_SHIFT,
+		 IAA_OPF_RD_SRC2_AECS, caecs, IAA_AECS_COMP_SIZE);
+	return cr.status == IAA_ST_SUCCESS ? cr.output_size : 0;
+}
+
+static size_t zlib_compress(const uint8_t *in, size_t n, uint8_t *out, size_t cap, int wbits)
+{
+	z_stream s;
+	size_t total;
+
+	memset(&s, 0, sizeof(s));
+	deflateInit2(&s, 1, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY);
+	s.next_in = (Bytef *)in;
+	s.avail_in = (uInt)n;
+	s.next_out = out;
+	s.avail_out = (uInt)cap;
+	deflate(&s, Z_FINISH);
+	total = s.total_out;
+	deflateEnd(&s);
+	return total;
+}
+
+static void bench_file(const char *path, const char *name)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *in = malloc(LIMIT), *mout = malloc(LIMIT + LIMIT / 8 + 4096), *zout = malloc(2 * LIMIT);
+	uint8_t *back = malloc(LIMIT);
+	uint32_t moff[8], msize[8];
+	size_t n, zn, z12 = 0, msum = 0;
+	double t0, tm, tz, tmd, tzd;
+	int jobs, ok = 1;
+
+	n = fread(in, 1, LIMIT, f);
+	fclose(f);
+	jobs = (int)((n + JOB - 1) / JOB);
+	t0 = now();
+	for (int j = 0; j < jobs; j++) {
+		uint32_t len = (uint32_t)(n - (size_t)j * JOB < JOB ? n - (size_t)j * JOB : JOB);
+
+		moff[j] = (uint32_t)msum;
+		msize[j] = model_compress(in + (size_t)j * JOB, len, mout + msum, JOB);
+		ok &= msize[j] != 0;
+		msum += msize[j];
+	}
+	tm = now() - t0;
+	t0 = now();
+	zn = zlib_compress(in, n, zout, 2 * LIMIT, 15);
+	tz = now() - t0;
+	for (int j = 0; j < jobs; j++) {
+		size_t len = n - (size_t)j * JOB < JOB ? n - (size_t)j * JOB : JOB;
+
+		z12 += zlib_compress(in + (size_t)j * JOB, len, back, LIMIT, -12);
+	}
+	t0 = now();
+	for (int j = 0; j < jobs; j++) {
+		run_desc(IAA_OP_DECOMPRESS, mout + moff[j], msize[j], back + (size_t)j * JOB, JOB,
+			 IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT | IAA_DECOMP_FLAG_STOP_ON_EOB,
+			 0, NULL, 0);
+		ok &= cr.status == IAA_ST_SUCCESS;
+	}
+	tmd = now() - t0;
+	ok &= memcmp(back, in, n) == 0;
+	t0 = now();
+	{
+		uLongf blen = LIMIT;
+
+		ok &= uncompress(back, &blen, zout, zn) == Z_OK && blen == n;
+	}
+	tzd = now() - t0;
+	printf("%-8s %5.1f MiB  compress %6.1f vs zlib-1 %6.1f MB/s (x%.2f)  size %8zu vs zlib-1/wbits12 %8zu (ratio x%.3f)  "
+	       "decompress %6.1f vs %6.1f MB/s (x%.2f)  %s\n",
+	       name, n / 1048576.0, n / tm / 1e6, n / tz / 1e6, tz / tm, msum, z12, (double)z12 / (double)msum,
+	       n / tmd / 1e6, n / tzd / 1e6, tzd / tmd, ok ? "round trip ok" : "ROUND TRIP FAILED");
+	free(in);
+	free(mout);
+	free(zout);
+	free(back);
+}
+
+int main(int argc, char **argv)
+{
+	char tmp[] = "/tmp/ziaa-bench-XXXXXX", cmd[512], path[600];
+	struct dirent *e;
+	DIR *dir;
+
+	if (argc < 2 || !(dir = opendir(argv[1]))) {
+		printf("bench_model: no corpus directory given or readable; nothing to measure\n");
+		return 77;
+	}
+	if (!mkdtemp(tmp))
+		return 1;
+	printf("model engine vs zlib 1.2.13, same run; first 8 MiB of each Silesia file, 2 MiB jobs\n");
+	while ((e = readdir(dir))) {
+		size_t l = strlen(e->d_name);
+
+		if (l < 5 || strcmp(e->d_name + l - 4, ".zip") != 0)
+			continue;
+		snprintf(cmd, sizeof(cmd), "unzip -o -q '%s/%s' -d %s", argv[1], e->d_name, tmp);
+		if (system(cmd) != 0)
+			continue;
+		e->d_name[l - 4] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", tmp, e->d_name);
+		bench_file(path, e->d_name);
+		remove(path);
+	}
+	closedir(dir);
+	rmdir(tmp);
+	return 0;
+}
