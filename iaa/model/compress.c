@@ -16,24 +16,15 @@
 #include <string.h>
 
 #include "iaa/checksum.h"
+#include "iaa/deflate.h"
 #include "iaa/huff.h"
 
 /* Tunables of the matcher: a longer chain finds longer matches, slower. */
 #define HASH_BITS 14
 #define MAX_CHAIN 16
-#define MIN_MATCH 3
-#define MAX_MATCH 258
+#define MIN_MATCH ZIAA_MIN_MATCH
+#define MAX_MATCH ZIAA_MAX_MATCH
 
-/* RFC 1951 §3.2.5 length and distance bases. */
-static const uint16_t len_base[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-				       35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-				       3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t dist_base[30] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-					257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-					8193, 12289, 16385, 24577 };
-static const uint8_t dist_extra[30] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-					7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
 
 struct bitwriter {
 	uint8_t *dst;
@@ -89,9 +80,9 @@ static void match(struct encoder *e, unsigned len, unsigned dist)
 {
 	unsigned ls = 28, ds = 29;
 
-	while (len_base[ls] > len)
+	while (ziaa_len_base[ls] > len)
 		ls--;
-	while (dist_base[ds] > dist)
+	while (ziaa_dist_base[ds] > dist)
 		ds--;
 	if (e->hist) {
 		e->hist->ll_count[257 + ls]++;
@@ -99,9 +90,9 @@ static void match(struct encoder *e, unsigned len, unsigned dist)
 		return;
 	}
 	emit(e, e->ll, 257 + ls);
-	put(&e->w, len - len_base[ls], len_extra[ls]);
+	put(&e->w, len - ziaa_len_base[ls], ziaa_len_extra[ls]);
 	emit(e, e->d, ds);
-	put(&e->w, dist - dist_base[ds], dist_extra[ds]);
+	put(&e->w, dist - ziaa_dist_base[ds], ziaa_dist_extra[ds]);
 }
 
 static uint32_t hash3(const uint8_t *p)
@@ -175,7 +166,7 @@ static void length_caps(struct encoder *e)
 		if (l >= MIN_MATCH) {
 			unsigned ls = 28;
 
-			while (len_base[ls] > l)
+			while (ziaa_len_base[ls] > l)
 				ls--;
 			if (e->hist || e->ll[257 + ls])
 				best = l;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "iaa/checksum.h"
+#include "iaa/deflate.h"
 #include "iaa/huff.h"
 
 #define DSTATE_MAGIC 0x5a4d4454u /* "TDMZ": tables written by this model */
@@ -32,15 +33,6 @@ struct dstate {
 _Static_assert(sizeof(struct dstate) <= sizeof(((struct iaa_hw_aecs_decomp *)0)->dstate),
 	       "model decoder state fits the device-private AECS area");
 
-static const uint16_t len_base[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-				       35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258 };
-static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-				       3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t dist_base[30] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-					257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-					8193, 12289, 16385, 24577 };
-static const uint8_t dist_extra[30] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-					7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
 
 /* A canonical decoder: counts per length and symbols in code order. */
 struct decoder {
@@ -239,19 +231,19 @@ static int run(struct job *j, uint16_t flags)
 
 			if (ls >= 29)
 				return -IAA_AE_BAD_LENGTH;
-			if (bits(&j->in, len_extra[ls], &extra)) {
+			if (bits(&j->in, ziaa_len_extra[ls], &extra)) {
 				j->in.pos = j->token_start;
 				return 0;
 			}
-			len = len_base[ls] + extra;
+			len = ziaa_len_base[ls] + extra;
 			ds = decode(&j->in, &j->d);
-			if (ds == -1 || (ds >= 0 && bits(&j->in, dist_extra[ds], &extra))) {
+			if (ds == -1 || (ds >= 0 && bits(&j->in, ziaa_dist_extra[ds], &extra))) {
 				j->in.pos = j->token_start;
 				return 0;
 			}
 			if (ds < 0 || ds >= 30)
 				return -IAA_AE_BAD_D_CODE;
-			dist = dist_base[ds] + extra;
+			dist = ziaa_dist_base[ds] + extra;
 			if (dist > IAA_HISTORY_SIZE)
 				return -IAA_AE_BAD_DIST;
 			if (dist > j->out.n)
