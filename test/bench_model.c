@@ -20,6 +20,7 @@
 
 #include "iaa/huff.h"
 #include "iaa/model/model.h"
+#include "test/iaa/model/jobs.h"
 
 #define JOB (2u << 20)
 #define LIMIT (8u << 20)
@@ -40,17 +41,8 @@ static void run_desc(unsigned op, const void *in, uint32_t n, void *out, uint32_
 {
 	struct iaa_hw_desc d;
 
-	memset(&d, 0, sizeof(d));
 	memset(&cr, 0, sizeof(cr));
-	d.flags_opcode = op << 24 | IAA_OPF_CRAV | IAA_OPF_RCR | opf;
-	d.completion_addr = (uintptr_t)&cr;
-	d.src1_addr = (uintptr_t)in;
-	d.src1_size = n;
-	d.dst_addr = (uintptr_t)out;
-	d.max_dst_size = cap;
-	d.op_flags = flags;
-	d.src2_addr = (uintptr_t)src2;
-	d.src2_size = src2_size;
+	fill_desc(&d, op, &cr, in, n, out, cap, flags, opf, src2, src2_size);
 	ziaa_model_execute(&d, JOB, ZIAA_FAULT_NONE);
 }
 

@@ -14,6 +14,7 @@
 #include "iaa/crec.h"
 #include "iaa/huff.h"
 #include "iaa/model/model.h"
+#include "test/iaa/model/jobs.h"
 
 static void test_fault_parse(void **state)
 {
@@ -78,16 +79,9 @@ static int compress_with(struct ziaa_device *dev, struct iaa_hw_crec *cr)
 	aecs[0].out_accum_bits = 3;
 	for (size_t i = 0; i < sizeof(in); i++)
 		in[i] = (uint8_t)("fault injection "[i % 16]);
-	memset(&d, 0, sizeof(d));
-	d.flags_opcode = (uint32_t)IAA_OP_COMPRESS << 24 | IAA_OPF_CRAV | IAA_OPF_RCR | IAA_OPF_RD_SRC2_AECS;
-	d.completion_addr = (uintptr_t)cr;
-	d.src1_addr = (uintptr_t)in;
-	d.src1_size = sizeof(in);
-	d.dst_addr = (uintptr_t)out;
-	d.max_dst_size = sizeof(out);
-	d.op_flags = IAA_COMP_FLAG_FLUSH_OUTPUT | IAA_END_PROC_EOB << IAA_COMP_FLAG_END_PROC_SHIFT;
-	d.src2_addr = (uintptr_t)aecs;
-	d.src2_size = IAA_AECS_COMP_SIZE;
+	fill_desc(&d, IAA_OP_COMPRESS, cr, in, sizeof(in), out, sizeof(out),
+		  IAA_COMP_FLAG_FLUSH_OUTPUT | IAA_END_PROC_EOB << IAA_COMP_FLAG_END_PROC_SHIFT,
+		  IAA_OPF_RD_SRC2_AECS, aecs, IAA_AECS_COMP_SIZE);
 	return ziaa_device_run(dev, &d, cr, 50000000); /* 50 ms */
 }
 

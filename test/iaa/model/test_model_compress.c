@@ -18,6 +18,7 @@
 #include "iaa/crec.h"
 #include "iaa/huff.h"
 #include "test/iaa/bits.h"
+#include "test/iaa/model/jobs.h"
 
 static struct ziaa_device *dev;
 static struct iaa_hw_desc desc;
@@ -44,16 +45,7 @@ static void load_table(const struct ziaa_huff_table *t, const uint8_t *accum, un
 static int compress_job(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap, uint16_t flags,
 			uint32_t opflags)
 {
-	memset(&desc, 0, sizeof(desc));
-	desc.flags_opcode = (uint32_t)IAA_OP_COMPRESS << 24 | IAA_OPF_CRAV | IAA_OPF_RCR | opflags;
-	desc.completion_addr = (uintptr_t)&cr;
-	desc.src1_addr = (uintptr_t)in;
-	desc.src1_size = n;
-	desc.dst_addr = (uintptr_t)out;
-	desc.max_dst_size = cap;
-	desc.op_flags = flags;
-	desc.src2_addr = (uintptr_t)aecs;
-	desc.src2_size = IAA_AECS_COMP_SIZE;
+	fill_desc(&desc, IAA_OP_COMPRESS, &cr, in, n, out, cap, flags, opflags, aecs, IAA_AECS_COMP_SIZE);
 	return ziaa_device_run(dev, &desc, &cr, ZIAA_RUN_TIMEOUT_NS);
 }
 

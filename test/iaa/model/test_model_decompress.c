@@ -19,6 +19,7 @@
 #include "golden_vectors.h"
 #include "iaa/crec.h"
 #include "test/iaa/bits.h"
+#include "test/iaa/model/jobs.h"
 
 static struct ziaa_device *dev;
 
@@ -47,18 +48,8 @@ static int setup(void **state)
 static int job(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap, uint16_t flags, uint32_t opf,
 	       uint32_t src2_size)
 {
-	memset(&desc, 0, sizeof(desc));
-	desc.flags_opcode = (uint32_t)IAA_OP_DECOMPRESS << 24 | IAA_OPF_CRAV | IAA_OPF_RCR | opf;
-	desc.completion_addr = (uintptr_t)&cr;
-	desc.src1_addr = (uintptr_t)in;
-	desc.src1_size = n;
-	desc.dst_addr = (uintptr_t)out;
-	desc.max_dst_size = cap;
-	desc.op_flags = flags;
-	if (opf & (IAA_OPF_RD_SRC2_MASK | IAA_OPF_WR_SRC2_MASK)) {
-		desc.src2_addr = (uintptr_t)aecs;
-		desc.src2_size = src2_size;
-	}
+	fill_desc(&desc, IAA_OP_DECOMPRESS, &cr, in, n, out, cap, flags, opf,
+		  opf & (IAA_OPF_RD_SRC2_MASK | IAA_OPF_WR_SRC2_MASK) ? aecs : NULL, src2_size);
 	return ziaa_device_run(dev, &desc, &cr, ZIAA_RUN_TIMEOUT_NS);
 }
 
