@@ -9,13 +9,19 @@
  * leaves the parsed tables in the written AECS (canned decode tables), and a job
  * that reads such an AECS with decomp_state 0 starts in the block body.
  *
- * Not modelled yet: resuming a stream across jobs through the AECS (its history,
- * input accumulator and mid-block state). The model keeps its decoder tables in the
- * device-private AECS area (0x1d8-0x4e3) in its own encoding (struct dstate), read
- * back only by the model, as the digest allows (§5.2).
+ * A stream also continues across jobs through the AECS (QPL's streaming use,
+ * digest §6.6): a job that ends inside the stream, or overflows its output with
+ * WRITE_SRC2, writes the running CRC/XOR, the last 4 KB of output (history, with its
+ * write offset), the unconsumed input bits (in_accum) and where the parser stands;
+ * the next job reading that AECS resumes there. On output overflow the parser stops
+ * before the token that did not fit, so nothing is half-done. The tables, the
+ * parser state and a stored block's remaining length live in the device-private
+ * area (0x1d8-0x4e3) in the model's own encoding (struct dstate), read back only by
+ * the model, as the digest allows (§5.2).
  */
 #include "iaa/model/model.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "iaa/checksum.h"
@@ -29,6 +35,11 @@ struct dstate {
 	uint32_t magic;
 	uint8_t ll_len[IAA_LL_SYMBOLS];
 	uint8_t d_len[IAA_D_SYMBOLS];
+	uint8_t state;        /* ST_* below */
+	uint8_t bfinal;
+	uint16_t pending_bits; /* valid bits in the AECS in_accum */
+	uint32_t stored_left;  /* bytes left in a stored block */
+	uint64_t total;        /* output so far in the stream (history depth) */
 };
 _Static_assert(sizeof(struct dstate) <= sizeof(((struct iaa_hw_aecs_decomp *)0)->dstate),
 	       "model decoder state fits the device-private AECS area");
@@ -94,30 +105,35 @@ static int decode(struct in *in, const struct decoder *dec)
 struct out {
 	uint8_t *dst;
 	uint32_t cap;
-	uint32_t n;        /* produced (counted even when suppressed) */
+	uint32_t n;        /* produced by this job (counted when suppressed too) */
+	uint64_t total;    /* produced by the stream: history depth */
 	int suppress;
-	uint32_t crc;
+	uint32_t crc;      /* incremental only when suppressed; else computed at the end */
 	uint16_t xor_csum;
+	uint64_t xor_base; /* stream bytes before this job: the XOR's word parity */
 	int castagnoli;
-	uint8_t hist[IAA_HISTORY_SIZE]; /* the last 4 KB, for matches when suppressed */
+	uint8_t hist[IAA_HISTORY_SIZE]; /* the last 4 KB of the stream */
 };
 
 static int put(struct out *o, const uint8_t *p, uint32_t n)
 {
 	if (!o->suppress && o->n + n > o->cap)
 		return -1;
-	o->crc = ziaa_crc32(o->crc, p, n, o->castagnoli);
-	o->xor_csum = ziaa_xor16(o->xor_csum, p, n, o->n);
+	if (o->suppress) {
+		o->crc = ziaa_crc32(o->crc, p, n, o->castagnoli);
+		o->xor_csum = ziaa_xor16(o->xor_csum, p, n, (size_t)o->total);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (!o->suppress)
 			o->dst[o->n] = p[i];
-		o->hist[o->n & (IAA_HISTORY_SIZE - 1)] = p[i];
+		o->hist[o->total & (IAA_HISTORY_SIZE - 1)] = p[i];
 		o->n++;
+		o->total++;
 	}
 	return 0;
 }
 
-enum { ST_HEADER, ST_BODY, ST_DONE };
+enum { ST_HEADER, ST_BODY, ST_STORED, ST_DONE };
 
 struct job {
 	struct in in;
@@ -125,7 +141,11 @@ struct job {
 	struct decoder ll, d;
 	uint8_t ll_len[IAA_LL_SYMBOLS], d_len[IAA_D_SYMBOLS];
 	int state, bfinal, last_was_eob, last_eob_final;
-	size_t token_start; /* input bit where the current token began */
+	uint32_t stored_left;
+	size_t token_start;  /* input bit where the current token began */
+	uint32_t n_at_token; /* output at that point */
+	uint64_t total_at_token;
+	int state_at_token;
 };
 
 static void fixed_tables(struct job *j)
@@ -137,8 +157,23 @@ static void fixed_tables(struct job *j)
 	memcpy(j->d_len, t.d_len, sizeof(j->d_len));
 }
 
-/* Decode until the input ends or the EOB rule stops us. Returns 0 or a status
- * (analytics errors as -error). */
+static void use_tables(struct job *j)
+{
+	build(&j->ll, j->ll_len, IAA_LL_SYMBOLS);
+	build(&j->d, j->d_len, IAA_D_SYMBOLS);
+}
+
+/* The end of a block (an EOB code, or a stored block's last byte). */
+static void block_end(struct job *j, int stop, int select_final)
+{
+	j->last_was_eob = 1;
+	j->last_eob_final = j->bfinal;
+	j->state = j->bfinal || (stop && !select_final) ? ST_DONE : ST_HEADER;
+}
+
+/* Decode until the input ends or the EOB rule stops us. Returns 0, the status
+ * 0x0b, or -error for an analytics error. At the end of input, in.pos is where the
+ * unconsumed bits (a token cut short) begin. */
 static int run(struct job *j, uint16_t flags)
 {
 	int stop = (flags & IAA_DECOMP_FLAG_STOP_ON_EOB) != 0;
@@ -147,49 +182,67 @@ static int run(struct job *j, uint16_t flags)
 
 	while (j->state != ST_DONE) {
 		j->token_start = j->in.pos;
+		j->n_at_token = j->out.n;
+		j->total_at_token = j->out.total;
+		j->state_at_token = j->state;
+		if (j->state == ST_STORED) {
+			uint8_t buf[256];
+			uint32_t k = j->stored_left < sizeof(buf) ? j->stored_left : sizeof(buf);
+			size_t avail = (j->in.bits - j->in.pos) / 8;
+
+			if (k > avail)
+				k = (uint32_t)avail;
+			if (j->stored_left && !k)
+				return 0;
+			for (uint32_t i = 0; i < k; i++)
+				buf[i] = (uint8_t)(j->in.p[(j->in.pos >> 3) + i] >> (j->in.pos & 7) |
+						   (j->in.pos & 7 ? j->in.p[(j->in.pos >> 3) + i + 1]
+									<< (8 - (j->in.pos & 7)) : 0));
+			if (put(&j->out, buf, k))
+				return IAA_ST_OUTBUF_OVERFLOW;
+			j->in.pos += 8 * (size_t)k;
+			j->stored_left -= k;
+			if (!j->stored_left)
+				block_end(j, stop, select_final);
+			continue;
+		}
 		if (j->state == ST_HEADER) {
 			uint32_t type;
 			struct ziaa_huff_table t;
 			size_t bit;
 
-			if (j->in.pos >= j->in.bits)
+			if (j->in.pos + 3 > j->in.bits)
 				return 0;
-			if (bits(&j->in, 1, &v) || bits(&j->in, 2, &type))
-				return -IAA_AE_HDR_TOO_BIG;
+			bits(&j->in, 1, &v);
+			bits(&j->in, 2, &type);
 			j->bfinal = (int)v;
 			j->last_was_eob = 0;
 			if (type == 0) {
-				uint8_t buf[256];
 				uint32_t len, nlen;
 
 				j->in.pos = (j->in.pos + 7) & ~(size_t)7;
-				if (bits(&j->in, 16, &len) || bits(&j->in, 16, &nlen))
-					return -IAA_AE_HDR_TOO_BIG;
+				if (bits(&j->in, 16, &len) || bits(&j->in, 16, &nlen)) {
+					j->in.pos = j->token_start;
+					return 0;
+				}
 				if ((len ^ 0xffff) != nlen)
 					return -IAA_AE_INVALID_STORED_LEN;
-				while (len) {
-					uint32_t k = len < sizeof(buf) ? len : sizeof(buf);
-
-					if (j->in.pos + 8 * k > j->in.bits)
-						return -IAA_AE_SRC1_TOO_SMALL;
-					memcpy(buf, j->in.p + (j->in.pos >> 3), k);
-					if (put(&j->out, buf, k))
-						return IAA_ST_OUTBUF_OVERFLOW;
-					j->in.pos += 8 * k;
-					len -= k;
-				}
-				/* a stored block ends without an EOB code: its end counts as one
-				 * for the stop and check rules (our convention, UNVERIFIED) */
-				j->last_was_eob = 1;
-				j->last_eob_final = j->bfinal;
-				j->state = j->bfinal || (stop && !select_final) ? ST_DONE : ST_HEADER;
+				j->stored_left = len;
+				j->state = ST_STORED;
+				if (!len)
+					block_end(j, stop, select_final);
 				continue;
 			} else if (type == 1) {
 				fixed_tables(j);
 			} else if (type == 2) {
-				bit = j->in.pos - 3;
-				int e = ziaa_huff_parse_header_at(j->in.p, j->in.bits, &bit, &t, &j->bfinal);
+				int e;
 
+				bit = j->in.pos - 3;
+				e = ziaa_huff_parse_header_at(j->in.p, j->in.bits, &bit, &t, &j->bfinal);
+				if (e == -IAA_AE_HDR_TOO_BIG) {
+					j->in.pos = j->token_start; /* the header continues in the next job */
+					return 0;
+				}
 				if (e)
 					return e;
 				j->in.pos = bit;
@@ -198,8 +251,7 @@ static int run(struct job *j, uint16_t flags)
 			} else {
 				return -IAA_AE_INVALID_BLOCK_TYPE;
 			}
-			build(&j->ll, j->ll_len, IAA_LL_SYMBOLS);
-			build(&j->d, j->d_len, IAA_D_SYMBOLS);
+			use_tables(j);
 			j->state = ST_BODY;
 			continue;
 		}
@@ -219,11 +271,7 @@ static int run(struct job *j, uint16_t flags)
 			if (put(&j->out, &c, 1))
 				return IAA_ST_OUTBUF_OVERFLOW;
 		} else if (sym == 256) {
-			j->last_was_eob = 1;
-			j->last_eob_final = j->bfinal;
-			j->state = j->bfinal ? ST_DONE : ST_HEADER;
-			if (stop && (!select_final || j->bfinal))
-				j->state = ST_DONE;
+			block_end(j, stop, select_final);
 		} else {
 			unsigned ls = (unsigned)sym - 257, len, dist;
 			int ds;
@@ -237,7 +285,7 @@ static int run(struct job *j, uint16_t flags)
 			}
 			len = ziaa_len_base[ls] + extra;
 			ds = decode(&j->in, &j->d);
-			if (ds == -1 || (ds >= 0 && bits(&j->in, ziaa_dist_extra[ds], &extra))) {
+			if (ds == -1 || (ds >= 0 && ds < 30 && bits(&j->in, ziaa_dist_extra[ds], &extra))) {
 				j->in.pos = j->token_start;
 				return 0;
 			}
@@ -246,15 +294,134 @@ static int run(struct job *j, uint16_t flags)
 			dist = ziaa_dist_base[ds] + extra;
 			if (dist > IAA_HISTORY_SIZE)
 				return -IAA_AE_BAD_DIST;
-			if (dist > j->out.n)
+			if (dist > j->out.total)
 				return -IAA_AE_REF_BEFORE_START;
+			if (!j->out.suppress && j->out.n + len > j->out.cap)
+				return IAA_ST_OUTBUF_OVERFLOW;
 			for (unsigned k = 0; k < len; k++) {
-				uint8_t c = j->out.hist[(j->out.n - dist) & (IAA_HISTORY_SIZE - 1)];
+				uint8_t c = j->out.hist[(j->out.total - dist) & (IAA_HISTORY_SIZE - 1)];
 
-				if (put(&j->out, &c, 1))
-					return IAA_ST_OUTBUF_OVERFLOW;
+				put(&j->out, &c, 1);
 			}
 		}
+	}
+	return 0;
+}
+
+/* The unconsumed input bits [from, to) into the AECS input accumulator. */
+static int save_pending(struct iaa_hw_aecs_decomp *a, const struct in *in, size_t from, size_t to)
+{
+	size_t n = to - from;
+
+	if (n > 64 * 32)
+		return -1;
+	memset(a->in_accum, 0, sizeof(a->in_accum));
+	memset(a->in_accum_bits, 0, sizeof(a->in_accum_bits));
+	for (size_t i = 0; i < n; i++) {
+		size_t b = from + i;
+
+		a->in_accum[i / 64] |= (uint64_t)((in->p[b >> 3] >> (b & 7)) & 1) << (i % 64);
+	}
+	for (size_t q = 0; q * 64 < n; q++)
+		a->in_accum_bits[q] = (uint8_t)(n - q * 64 > 64 ? 64 : n - q * 64);
+	return 0;
+}
+
+/* The input of a resumed job: the AECS's pending bits, then src1. */
+static const uint8_t *join_input(const struct iaa_hw_aecs_decomp *a, unsigned pending,
+				 const uint8_t *src, size_t n, size_t *bits_out)
+{
+	static __thread uint8_t *buf;
+	static __thread size_t cap;
+	size_t total = pending + 8 * n, bytes = (total + 7) / 8 + 1;
+
+	if (!pending) {
+		*bits_out = 8 * n;
+		return src;
+	}
+	if (bytes > cap) {
+		uint8_t *nb = realloc(buf, bytes);
+
+		if (!nb)
+			return NULL;
+		buf = nb;
+		cap = bytes;
+	}
+	memset(buf, 0, bytes);
+	for (unsigned i = 0; i < pending; i++)
+		buf[i >> 3] |= (uint8_t)(((a->in_accum[i / 64] >> (i % 64)) & 1) << (i & 7));
+	for (size_t i = 0; i < n; i++) {
+		size_t b = pending + 8 * i;
+
+		buf[b >> 3] |= (uint8_t)(src[i] << (b & 7));
+		if (b & 7)
+			buf[(b >> 3) + 1] |= (uint8_t)(src[i] >> (8 - (b & 7)));
+	}
+	*bits_out = total;
+	return buf;
+}
+
+static void write_aecs(const struct iaa_hw_desc *d, struct iaa_hw_aecs_decomp *wr, struct job *j,
+		       uint32_t crc, uint16_t xor_csum, size_t from, size_t to)
+{
+	static __thread struct iaa_hw_aecs_decomp a;
+	struct dstate *ds = (void *)a.dstate;
+	uint64_t hist_len = j->out.total < IAA_HISTORY_SIZE ? j->out.total : IAA_HISTORY_SIZE;
+
+	memset(&a, 0, sizeof(a));
+	a.crc = crc;
+	a.xor_csum = xor_csum;
+	ds->magic = DSTATE_MAGIC;
+	memcpy(ds->ll_len, j->ll_len, sizeof(ds->ll_len));
+	memcpy(ds->d_len, j->d_len, sizeof(ds->d_len));
+	ds->state = (uint8_t)j->state;
+	ds->bfinal = (uint8_t)j->bfinal;
+	ds->stored_left = j->stored_left;
+	ds->total = j->out.total;
+	if (save_pending(&a, &j->in, from, to) == 0)
+		ds->pending_bits = (uint16_t)(to - from);
+	a.decomp_state = (uint16_t)((j->state == ST_BODY ? IAA_DSTATE_BODY
+				     : j->state == ST_STORED ? IAA_DSTATE_STORED
+				     : j->state == ST_HEADER ? IAA_DSTATE_HEADER
+							     : IAA_DSTATE_DONE) |
+				    (j->bfinal && j->state != ST_DONE && j->state != ST_HEADER
+					     ? IAA_DSTATE_FINAL : 0));
+	/* history in stream order, oldest first; hist_wr: write offset, bit 15 wrapped */
+	for (uint64_t i = 0; i < hist_len; i++)
+		a.history[i] = j->out.hist[(j->out.total - hist_len + i) & (IAA_HISTORY_SIZE - 1)];
+	a.hist_wr = (uint16_t)((hist_len & (IAA_HISTORY_SIZE - 1)) |
+			       (j->out.total >= IAA_HISTORY_SIZE ? 0x8000 : 0));
+	/* stored only as far as src2_size reaches: a tables-only AECS (0x4e0) ends
+	 * before the history */
+	memcpy(wr, &a, d->src2_size < sizeof(a) ? d->src2_size : sizeof(a));
+}
+
+/* Restore a stream from an AECS a previous job wrote. Returns 0 or -error. */
+static int resume(struct job *j, const struct iaa_hw_aecs_decomp *rd, uint32_t src2_size)
+{
+	const struct dstate *ds = (const void *)rd->dstate;
+	unsigned st = rd->decomp_state & 3;
+
+	j->out.crc = rd->crc;
+	j->out.xor_csum = (uint16_t)rd->xor_csum;
+	if (st == IAA_DSTATE_HEADER && ds->magic != DSTATE_MAGIC)
+		return 0; /* a fresh AECS: start at a block header */
+	if (ds->magic != DSTATE_MAGIC)
+		return -IAA_AE_INVALID_AECS;
+	memcpy(j->ll_len, ds->ll_len, sizeof(j->ll_len));
+	memcpy(j->d_len, ds->d_len, sizeof(j->d_len));
+	use_tables(j);
+	j->bfinal = ds->bfinal || (rd->decomp_state & IAA_DSTATE_FINAL);
+	j->state = st == IAA_DSTATE_BODY ? ST_BODY : st == IAA_DSTATE_STORED ? ST_STORED : ST_HEADER;
+	if (rd->decomp_state & IAA_DSTATE_DONE)
+		j->state = ST_DONE;
+	j->stored_left = ds->stored_left;
+	if (src2_size >= IAA_AECS_DECOMP_SIZE) {
+		uint64_t hist_len = ds->total < IAA_HISTORY_SIZE ? ds->total : IAA_HISTORY_SIZE;
+
+		j->out.total = ds->total;
+		for (uint64_t i = 0; i < hist_len; i++)
+			j->out.hist[(ds->total - hist_len + i) & (IAA_HISTORY_SIZE - 1)] = rd->history[i];
 	}
 	return 0;
 }
@@ -268,6 +435,11 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 	const struct iaa_hw_aecs_decomp *rd = NULL;
 	struct iaa_hw_aecs_decomp *wr = NULL;
 	unsigned ignore = (flags & IAA_DECOMP_FLAG_IGNORE_END_BITS_MASK) >> IAA_DECOMP_FLAG_IGNORE_END_BITS_SHIFT;
+	unsigned pending = 0;
+	size_t in_bits;
+	const uint8_t *in;
+	uint32_t crc;
+	uint16_t xor_csum;
 	int ret;
 
 	if ((opf & IAA_OPF_RD_SRC2_MASK) == IAA_OPF_RD_SRC2_AECS)
@@ -275,69 +447,72 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 	if (opf & IAA_OPF_WR_SRC2_MASK)
 		wr = (void *)(uintptr_t)(d->src2_addr + (toggle ? 0 : d->src2_size));
 	memset(&j, 0, sizeof(j));
-	j.in = (struct in){ (const uint8_t *)(uintptr_t)d->src1_addr, (size_t)d->src1_size * 8, 0 };
-	j.in.bits = j.in.bits >= ignore ? j.in.bits - ignore : 0;
 	j.out.dst = (uint8_t *)(uintptr_t)d->dst_addr;
 	j.out.cap = d->max_dst_size;
 	j.out.suppress = (flags & IAA_DECOMP_FLAG_SUPPRESS_OUTPUT) != 0;
 	j.out.castagnoli = (opf & IAA_OPF_CRC_SELECT) != 0;
 	j.state = ST_HEADER;
 	if (rd) {
-		const struct dstate *ds = (const void *)rd->dstate;
-
-		j.out.crc = rd->crc;
-		j.out.xor_csum = (uint16_t)rd->xor_csum;
-		if ((rd->decomp_state & 3) == IAA_DSTATE_BODY) {
-			/* canned: tables from a header-only job, start in the body */
-			if (ds->magic != DSTATE_MAGIC) {
-				r->status = IAA_ST_ANALYTICS_ERROR;
-				r->error_code = IAA_AE_INVALID_AECS;
-				return;
-			}
-			memcpy(j.ll_len, ds->ll_len, sizeof(j.ll_len));
-			memcpy(j.d_len, ds->d_len, sizeof(j.d_len));
-			build(&j.ll, j.ll_len, IAA_LL_SYMBOLS);
-			build(&j.d, j.d_len, IAA_D_SYMBOLS);
-			j.bfinal = (rd->decomp_state & IAA_DSTATE_FINAL) != 0;
-			j.state = ST_BODY;
+		ret = resume(&j, rd, d->src2_size);
+		if (ret) {
+			r->status = IAA_ST_ANALYTICS_ERROR;
+			r->error_code = (uint8_t)-ret;
+			return;
 		}
+		if (((const struct dstate *)(const void *)rd->dstate)->magic == DSTATE_MAGIC)
+			pending = ((const struct dstate *)(const void *)rd->dstate)->pending_bits;
 	}
+	j.out.xor_base = j.out.total;
+	in = join_input(rd, pending, (const uint8_t *)(uintptr_t)d->src1_addr, d->src1_size, &in_bits);
+	if (!in) {
+		r->status = IAA_ST_ANALYTICS_ERROR;
+		r->error_code = IAA_AE_SRC1_TOO_SMALL;
+		return;
+	}
+	j.in = (struct in){ in, in_bits >= ignore ? in_bits - ignore : 0, 0 };
 	ret = run(&j, flags);
+	if (ret == IAA_ST_OUTBUF_OVERFLOW) {
+		/* stop before the token that did not fit: nothing half-done */
+		j.in.pos = j.token_start;
+		j.out.n = j.n_at_token;
+		j.out.total = j.total_at_token;
+		j.state = j.state_at_token;
+	}
 	if (ret == 0 && (flags & IAA_DECOMP_FLAG_CHECK_FOR_EOB) &&
 	    (!j.last_was_eob || ((flags & IAA_DECOMP_FLAG_SELECT_BFINAL_EOB) && !j.last_eob_final)))
 		ret = -IAA_AE_BAD_EOF;
-	r->crc = j.out.crc;
-	r->xor_csum = j.out.xor_csum;
-	r->output_size = j.out.suppress ? 0 : j.out.n;
-	if (ret == IAA_ST_OUTBUF_OVERFLOW) {
-		/* input up to the token that did not fit; the output before it */
-		r->status = IAA_ST_OUTBUF_OVERFLOW;
-		r->bytes_completed = (uint32_t)(j.token_start >> 3);
-		return;
+	crc = j.out.crc;
+	xor_csum = j.out.xor_csum;
+	if (!j.out.suppress) {
+		crc = ziaa_crc32(crc, j.out.dst, j.out.n, j.out.castagnoli);
+		xor_csum = ziaa_xor16(xor_csum, j.out.dst, j.out.n, (size_t)j.out.xor_base);
 	}
+	r->crc = crc;
+	r->xor_csum = xor_csum;
+	r->output_size = j.out.suppress ? 0 : j.out.n;
 	if (ret < 0) {
 		r->status = IAA_ST_ANALYTICS_ERROR;
 		r->error_code = (uint8_t)-ret;
 		return;
 	}
-	r->bytes_completed = (uint32_t)((j.in.pos + 7) >> 3);
-	if (wr && (opf & IAA_OPF_WR_SRC2_MASK) == IAA_OPF_WR_SRC2_ALWAYS) {
-		/* written in full but stored only as far as src2_size reaches: a tables-only
-		 * AECS (0x4e0) ends before the history */
-		static __thread struct iaa_hw_aecs_decomp a;
-		struct dstate *ds = (void *)a.dstate;
+	/* Input consumed: whole bytes of src1. Bits left over from a token cut short
+	 * (or before the token that overflowed) travel in the written AECS. */
+	if (j.state == ST_DONE) {
+		size_t used = (j.in.pos + 7) / 8 * 8;
 
-		memset(&a, 0, sizeof(a));
-		a.crc = j.out.crc;
-		a.xor_csum = j.out.xor_csum;
-		ds->magic = DSTATE_MAGIC;
-		memcpy(ds->ll_len, j.ll_len, sizeof(ds->ll_len));
-		memcpy(ds->d_len, j.d_len, sizeof(ds->d_len));
-		a.decomp_state = (uint16_t)((j.state == ST_BODY ? IAA_DSTATE_BODY
-					     : j.state == ST_HEADER ? IAA_DSTATE_HEADER
-								    : IAA_DSTATE_DONE) |
-					    (j.bfinal && j.state == ST_BODY ? IAA_DSTATE_FINAL : 0));
-		memcpy(wr, &a, d->src2_size < sizeof(a) ? d->src2_size : sizeof(a));
+		r->bytes_completed = (uint32_t)(used > pending ? (used - pending) / 8 : 0);
+	} else {
+		r->bytes_completed = ret == IAA_ST_OUTBUF_OVERFLOW
+					     ? (uint32_t)((j.in.pos > pending ? j.in.pos - pending : 0) + 7) / 8
+					     : d->src1_size;
 	}
-	r->status = IAA_ST_SUCCESS;
+	if (wr && ((opf & IAA_OPF_WR_SRC2_MASK) == IAA_OPF_WR_SRC2_ALWAYS ||
+		   ((opf & IAA_OPF_WR_SRC2_MASK) == IAA_OPF_WR_SRC2_OVERFLOW && ret == IAA_ST_OUTBUF_OVERFLOW))) {
+		size_t consumed_bits = pending + 8 * (size_t)r->bytes_completed;
+
+		write_aecs(d, wr, &j, crc, xor_csum, j.in.pos,
+			   consumed_bits < j.in.pos ? j.in.pos : (consumed_bits > j.in.bits ? j.in.bits
+											   : consumed_bits));
+	}
+	r->status = ret == IAA_ST_OUTBUF_OVERFLOW ? IAA_ST_OUTBUF_OVERFLOW : IAA_ST_SUCCESS;
 }
