@@ -45,17 +45,23 @@ _Static_assert(sizeof(struct dstate) <= sizeof(((struct iaa_hw_aecs_decomp *)0)-
 	       "model decoder state fits the device-private AECS area");
 
 
-/* A canonical decoder: counts per length and symbols in code order. */
+/* A canonical decoder: a 9-bit lookup table for short codes (most of them), and
+ * counts per length with symbols in code order for the rest. */
+#define FAST_BITS 9
+
 struct decoder {
+	uint16_t fast[1 << FAST_BITS]; /* symbol << 4 | length, 0 = longer code */
 	uint16_t count[16];
 	uint16_t symbol[IAA_LL_SYMBOLS];
 };
 
 static void build(struct decoder *dec, const uint8_t *len, unsigned n)
 {
-	uint16_t offs[16];
+	uint16_t offs[16], next[16];
+	unsigned code = 0;
 
 	memset(dec->count, 0, sizeof(dec->count));
+	memset(dec->fast, 0, sizeof(dec->fast));
 	for (unsigned i = 0; i < n; i++)
 		dec->count[len[i]]++;
 	dec->count[0] = 0;
@@ -65,6 +71,25 @@ static void build(struct decoder *dec, const uint8_t *len, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		if (len[i])
 			dec->symbol[offs[len[i]]++] = (uint16_t)i;
+	/* canonical codes, bit-reversed into the LSB-first lookup */
+	next[0] = 0;
+	for (unsigned l = 1; l < 16; l++) {
+		code = (code + dec->count[l - 1]) << 1;
+		next[l] = (uint16_t)code;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		unsigned l = len[i], c, r = 0;
+
+		if (!l)
+			continue;
+		c = next[l]++;
+		if (l > FAST_BITS)
+			continue;
+		for (unsigned k = 0; k < l; k++)
+			r |= ((c >> k) & 1) << (l - 1 - k);
+		for (unsigned fill = r; fill < (1u << FAST_BITS); fill += 1u << l)
+			dec->fast[fill] = (uint16_t)(i << 4 | l);
+	}
 }
 
 struct in {
@@ -73,28 +98,51 @@ struct in {
 	size_t pos;
 };
 
+/* Up to 57 bits from pos (zeros past the buffer's end). */
+static uint64_t peek(const struct in *in)
+{
+	size_t byte = in->pos >> 3, have = (in->bits + 7) / 8;
+	uint64_t v = 0;
+
+	if (byte + 8 <= have) {
+		memcpy(&v, in->p + byte, 8);
+	} else {
+		for (size_t i = 0; byte + i < have; i++)
+			v |= (uint64_t)in->p[byte + i] << (8 * i);
+	}
+	return v >> (in->pos & 7);
+}
+
 static int bits(struct in *in, unsigned n, uint32_t *v)
 {
 	if (in->pos + n > in->bits)
 		return -1;
-	*v = 0;
-	for (unsigned i = 0; i < n; i++, in->pos++)
-		*v |= (uint32_t)((in->p[in->pos >> 3] >> (in->pos & 7)) & 1) << i;
+	*v = n ? (uint32_t)(peek(in) & ((1ull << n) - 1)) : 0;
+	in->pos += n;
 	return 0;
 }
 
 /* Returns the symbol, -1 at the end of input, -2 for a code with no symbol. */
 static int decode(struct in *in, const struct decoder *dec)
 {
+	uint64_t v = peek(in);
+	uint16_t e = dec->fast[v & ((1u << FAST_BITS) - 1)];
 	int code = 0, first = 0, index = 0;
-	uint32_t b;
 
-	for (unsigned l = 1; l <= 15; l++) {
-		if (bits(in, 1, &b))
+	if (e) {
+		if (in->pos + (e & 15) > in->bits)
 			return -1;
-		code |= (int)b;
-		if (code - first < dec->count[l])
+		in->pos += e & 15;
+		return e >> 4;
+	}
+	for (unsigned l = 1; l <= 15; l++, v >>= 1) {
+		if (in->pos + l > in->bits)
+			return -1;
+		code |= (int)(v & 1);
+		if (code - first < dec->count[l]) {
+			in->pos += l;
 			return dec->symbol[index + (code - first)];
+		}
 		index += dec->count[l];
 		first = (first + dec->count[l]) << 1;
 		code <<= 1;
@@ -178,7 +226,7 @@ static int run(struct job *j, uint16_t flags)
 {
 	int stop = (flags & IAA_DECOMP_FLAG_STOP_ON_EOB) != 0;
 	int select_final = (flags & IAA_DECOMP_FLAG_SELECT_BFINAL_EOB) != 0;
-	uint32_t v;
+	uint32_t v = 0;
 
 	while (j->state != ST_DONE) {
 		j->token_start = j->in.pos;
@@ -207,7 +255,7 @@ static int run(struct job *j, uint16_t flags)
 			continue;
 		}
 		if (j->state == ST_HEADER) {
-			uint32_t type;
+			uint32_t type = 0;
 			struct ziaa_huff_table t;
 			size_t bit;
 
