@@ -124,6 +124,18 @@ static void parse(struct encoder *e, const uint8_t *p, size_t n)
 
 				if (dist > IAA_HISTORY_SIZE)
 					break;
+				/* compare 8 bytes at a time, then the tail */
+				while (l + 8 <= limit) {
+					uint64_t a, b;
+
+					memcpy(&a, p + cand + l, 8);
+					memcpy(&b, p + i + l, 8);
+					if (a != b) {
+						l += (unsigned)__builtin_ctzll(a ^ b) / 8;
+						break;
+					}
+					l += 8;
+				}
 				while (l < limit && p[cand + l] == p[i + l])
 					l++;
 				if (l > best) {

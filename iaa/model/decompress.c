@@ -181,6 +181,29 @@ static int put(struct out *o, const uint8_t *p, uint32_t n)
 	return 0;
 }
 
+/* A match: len bytes from dist back, through the history ring (dist <= 4096 and
+ * <= total were checked, and the output has room). */
+static void put_match(struct out *o, unsigned dist, unsigned len)
+{
+	uint8_t tmp[ZIAA_MAX_MATCH], *hist = o->hist;
+	uint64_t t = o->total;
+
+	for (unsigned k = 0; k < len; k++, t++) {
+		uint8_t c = hist[(t - dist) & (IAA_HISTORY_SIZE - 1)];
+
+		hist[t & (IAA_HISTORY_SIZE - 1)] = c;
+		tmp[k] = c;
+	}
+	if (o->suppress) {
+		o->crc = ziaa_crc32(o->crc, tmp, len, o->castagnoli);
+		o->xor_csum = ziaa_xor16(o->xor_csum, tmp, len, (size_t)o->total);
+	} else {
+		memcpy(o->dst + o->n, tmp, len);
+	}
+	o->n += len;
+	o->total = t;
+}
+
 enum { ST_HEADER, ST_BODY, ST_STORED, ST_DONE };
 
 struct job {
@@ -313,11 +336,15 @@ static int run(struct job *j, uint16_t flags)
 		if (sym < 0)
 			return -IAA_AE_BAD_LL_CODE;
 		j->last_was_eob = 0;
-		if (sym < 256) {
+		if (sym < 256 && !j->out.suppress) { /* the common case, inline */
+			if (j->out.n >= j->out.cap)
+				return IAA_ST_OUTBUF_OVERFLOW;
+			j->out.dst[j->out.n++] = (uint8_t)sym;
+			j->out.hist[j->out.total++ & (IAA_HISTORY_SIZE - 1)] = (uint8_t)sym;
+		} else if (sym < 256) {
 			uint8_t c = (uint8_t)sym;
 
-			if (put(&j->out, &c, 1))
-				return IAA_ST_OUTBUF_OVERFLOW;
+			put(&j->out, &c, 1);
 		} else if (sym == 256) {
 			block_end(j, stop, select_final);
 		} else {
@@ -346,11 +373,7 @@ static int run(struct job *j, uint16_t flags)
 				return -IAA_AE_REF_BEFORE_START;
 			if (!j->out.suppress && j->out.n + len > j->out.cap)
 				return IAA_ST_OUTBUF_OVERFLOW;
-			for (unsigned k = 0; k < len; k++) {
-				uint8_t c = j->out.hist[(j->out.total - dist) & (IAA_HISTORY_SIZE - 1)];
-
-				put(&j->out, &c, 1);
-			}
+			put_match(&j->out, dist, len);
 		}
 	}
 	return 0;
