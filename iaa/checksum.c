@@ -5,6 +5,7 @@
 #include "iaa/checksum.h"
 
 #include <pthread.h>
+#include <string.h>
 
 static uint32_t tables[2][8][256];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -51,7 +52,22 @@ uint32_t ziaa_crc32(uint32_t crc, const uint8_t *p, size_t n, int castagnoli)
 
 uint16_t ziaa_xor16(uint16_t x, const uint8_t *p, size_t n, size_t before)
 {
-	for (size_t i = 0; i < n; i++)
+	uint64_t acc = 0;
+	size_t i = 0;
+
+	/* align to a word boundary of the stream, then XOR 8 bytes (4 words) at a time */
+	if (before & 1 && n) {
+		x ^= (uint16_t)(p[0] << 8);
+		i = 1;
+	}
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		acc ^= w;
+	}
+	x ^= (uint16_t)(acc ^ acc >> 16 ^ acc >> 32 ^ acc >> 48);
+	for (; i < n; i++)
 		x ^= (uint16_t)(p[i] << (((before + i) & 1) ? 8 : 0));
 	return x;
 }
