@@ -517,6 +517,16 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 		rd = (const void *)(uintptr_t)(d->src2_addr + (toggle ? d->src2_size : 0));
 	if (opf & IAA_OPF_WR_SRC2_MASK)
 		wr = (void *)(uintptr_t)(d->src2_addr + (toggle ? 0 : d->src2_size));
+	/* A whole stream to its final block, nothing else asked: ISA-L's fast path. */
+	if (!rd && !wr && !ignore && !(opf & IAA_OPF_CRC_SELECT) &&
+	    (flags & (IAA_DECOMP_FLAG_STOP_ON_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB |
+		      IAA_DECOMP_FLAG_SUPPRESS_OUTPUT)) ==
+		    (IAA_DECOMP_FLAG_STOP_ON_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB) &&
+	    ziaa_model_inflate_fast((const uint8_t *)(uintptr_t)d->src1_addr, d->src1_size,
+				    (uint8_t *)(uintptr_t)d->dst_addr, d->max_dst_size, r) == 0) {
+		r->xor_csum = ziaa_xor16(0, (const uint8_t *)(uintptr_t)d->dst_addr, r->output_size, 0);
+		return;
+	}
 	memset(&j, 0, sizeof(j));
 	j.out.dst = (uint8_t *)(uintptr_t)d->dst_addr;
 	j.out.cap = d->max_dst_size;

@@ -76,6 +76,15 @@ void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size,
 /* ziaa_model_compress - COMPRESS after validation (compress.c). */
 void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *r);
 
+/*
+ * ziaa_model_inflate_fast - decode a whole raw DEFLATE stream (to its final block,
+ * distances within 4 KB) with ISA-L into out; fills output_size, bytes_completed,
+ * crc and status. Returns -1 (nothing reported) whenever the model's own decoder
+ * must run instead: ISA-L missing, or anything but a clean decode (isal.c).
+ */
+int ziaa_model_inflate_fast(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap,
+			    struct ziaa_model_result *r);
+
 /* ziaa_model_decompress - DECOMPRESS after validation (decompress.c). */
 void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result *r);
 

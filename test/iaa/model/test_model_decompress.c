@@ -129,6 +129,15 @@ static void test_model_decodes_zlib_streams_within_4k(void **state)
 			fail_msg("level %d: status 0x%02x error %u", level, cr.status, cr.error_code);
 		assert_int_equal(cr.output_size, n);
 		assert_memory_equal(out, in, n);
+		assert_int_equal(cr.crc, crc32(0, in, (uInt)n));
+		assert_int_equal(cr.bytes_completed, zn);
+		{
+			uint16_t x = 0;
+
+			for (size_t i = 0; i < n; i++)
+				x ^= (uint16_t)(in[i] << (i & 1 ? 8 : 0));
+			assert_int_equal(cr.xor_csum, x);
+		}
 	}
 	free(in);
 	free(z);
@@ -149,6 +158,10 @@ static void test_model_distance_beyond_4k_is_error_17(void **state)
 	}
 	assert_int_equal(job(z, (uint32_t)zraw(in, n, z, 2 * n, 6, 15, Z_NO_FLUSH), out, (uint32_t)n,
 			     DFLAGS(STOP_CHECK), 0, 0), ZIAA_ERR_DATA);
+	assert_int_equal(cr.error_code, IAA_AE_BAD_DIST);
+	/* the same whole-stream request the fast path serves: it must fall back */
+	assert_int_equal(job(z, (uint32_t)zraw(in, n, z, 2 * n, 6, 15, Z_NO_FLUSH), out, (uint32_t)n,
+			     DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB), 0, 0), ZIAA_ERR_DATA);
 	assert_int_equal(cr.error_code, IAA_AE_BAD_DIST);
 	free(in);
 	free(z);
