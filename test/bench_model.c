@@ -4,12 +4,14 @@
  *
  * Usage: bench_model CORPUS_DIR   (the Silesia *.zip files; unzipped to a temp dir)
  * For each file (its first 8 MiB, in 2 MiB jobs, the default transfer limit):
- *   compress: the model's two-pass dynamic mode (statistics, then a table) against
- *             zlib level 1, throughput ratio; and compressed size against zlib
+ *   compress: the model's coding job alone (one pass with a given table: canned,
+ *             fixed or static mode) and its two-pass dynamic mode (statistics, then
+ *             coding) against zlib level 1, throughput ratios; and compressed size against zlib
  *             level 1 at windowBits 12 (the device's 4 KB window);
  *   decompress: the model decoding its own output (whole streams: the ISA-L fast
  *             path when libisal is installed) against zlib inflating zlib -1's.
  * Runs jobs synchronously (ziaa_model_execute), so the numbers are the engine's.
+ * Every time is the best of ROUNDS runs, model and zlib interleaved.
  * Ratios > 1 mean the model is faster (throughput) or compresses better (size).
  */
 #include <dirent.h>
@@ -25,6 +27,7 @@
 
 #define JOB (2u << 20)
 #define LIMIT (8u << 20)
+#define ROUNDS 3
 
 static double now(void)
 {
@@ -47,12 +50,14 @@ static void run_desc(unsigned op, const void *in, uint32_t n, void *out, uint32_
 	ziaa_model_execute(&d, JOB, ZIAA_FAULT_NONE);
 }
 
-/* Model: two-pass dynamic compression of one job; returns the output size. */
-static uint32_t model_compress(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap)
+/* Model: two-pass dynamic compression of one job; returns the output size and
+ * adds the time of the coding job alone (one pass, the table given) to *coding. */
+static uint32_t model_compress(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap, double *coding)
 {
 	struct iaa_hw_histogram hist;
 	struct ziaa_huff_table t;
 	struct ziaa_huff_header h;
+	double t0;
 
 	run_desc(IAA_OP_COMPRESS, in, n, &hist, sizeof(hist), IAA_COMP_FLAG_STATS_MODE, 0, NULL, 0);
 	ziaa_huff_from_histogram(&t, hist.ll_count, hist.d_count);
@@ -62,9 +67,11 @@ static uint32_t model_compress(const uint8_t *in, uint32_t n, uint8_t *out, uint
 	memcpy(caecs[0].d_code, t.d_code, sizeof(t.d_code));
 	memcpy(caecs[0].out_accum, h.bytes, (h.bits + 7) / 8);
 	caecs[0].out_accum_bits = h.bits;
+	t0 = now();
 	run_desc(IAA_OP_COMPRESS, in, n, out, cap,
 		 IAA_COMP_FLAG_FLUSH_OUTPUT | IAA_END_PROC_EOB << IAA_COMP_FLAG_END_PROC_SHIFT,
 		 IAA_OPF_RD_SRC2_AECS, caecs, IAA_AECS_COMP_SIZE);
+	*coding += now() - t0;
 	return cr.status == IAA_ST_SUCCESS ? cr.output_size : 0;
 }
 
@@ -85,58 +92,72 @@ static size_t zlib_compress(const uint8_t *in, size_t n, uint8_t *out, size_t ca
 	return total;
 }
 
+static double min2(double a, double b)
+{
+	return a < b ? a : b;
+}
+
 static void bench_file(const char *path, const char *name)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *in = malloc(LIMIT), *mout = malloc(LIMIT + LIMIT / 8 + 4096), *zout = malloc(2 * LIMIT);
 	uint8_t *back = malloc(LIMIT);
 	uint32_t moff[8], msize[8];
-	size_t n, zn, z12 = 0, msum = 0;
-	double t0, tm, tz, tmd, tzd;
+	size_t n, zn = 0, z12 = 0, msum = 0;
+	double t0, tm = 1e9, tz = 1e9, tmd = 1e9, tzd = 1e9, tc = 1e9;
 	int jobs, ok = 1;
 
 	n = fread(in, 1, LIMIT, f);
 	fclose(f);
 	jobs = (int)((n + JOB - 1) / JOB);
-	t0 = now();
-	for (int j = 0; j < jobs; j++) {
-		uint32_t len = (uint32_t)(n - (size_t)j * JOB < JOB ? n - (size_t)j * JOB : JOB);
-
-		moff[j] = (uint32_t)msum;
-		msize[j] = model_compress(in + (size_t)j * JOB, len, mout + msum, JOB);
-		ok &= msize[j] != 0;
-		msum += msize[j];
-	}
-	tm = now() - t0;
-	t0 = now();
-	zn = zlib_compress(in, n, zout, 2 * LIMIT, 15);
-	tz = now() - t0;
 	for (int j = 0; j < jobs; j++) {
 		size_t len = n - (size_t)j * JOB < JOB ? n - (size_t)j * JOB : JOB;
 
 		z12 += zlib_compress(in + (size_t)j * JOB, len, back, LIMIT, -12);
 	}
-	t0 = now();
-	for (int j = 0; j < jobs; j++) {
-		run_desc(IAA_OP_DECOMPRESS, mout + moff[j], msize[j], back + (size_t)j * JOB, JOB,
-			 IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT | IAA_DECOMP_FLAG_STOP_ON_EOB |
-				 IAA_DECOMP_FLAG_CHECK_FOR_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB,
-			 0, NULL, 0);
-		ok &= cr.status == IAA_ST_SUCCESS;
-	}
-	tmd = now() - t0;
-	ok &= memcmp(back, in, n) == 0;
-	t0 = now();
-	{
-		uLongf blen = LIMIT;
+	/* the machine is shared and noisy: each side's best of ROUNDS, interleaved */
+	for (int round = 0; round < ROUNDS; round++) {
+		double coding = 0;
 
-		ok &= uncompress(back, &blen, zout, zn) == Z_OK && blen == n;
+		msum = 0;
+		t0 = now();
+		for (int j = 0; j < jobs; j++) {
+			uint32_t len = (uint32_t)(n - (size_t)j * JOB < JOB ? n - (size_t)j * JOB : JOB);
+
+			moff[j] = (uint32_t)msum;
+			msize[j] = model_compress(in + (size_t)j * JOB, len, mout + msum, JOB, &coding);
+			ok &= msize[j] != 0;
+			msum += msize[j];
+		}
+		tm = min2(tm, now() - t0);
+		tc = min2(tc, coding);
+		t0 = now();
+		zn = zlib_compress(in, n, zout, 2 * LIMIT, 15);
+		tz = min2(tz, now() - t0);
+		memset(back, 0, n);
+		t0 = now();
+		for (int j = 0; j < jobs; j++) {
+			run_desc(IAA_OP_DECOMPRESS, mout + moff[j], msize[j], back + (size_t)j * JOB, JOB,
+				 IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT | IAA_DECOMP_FLAG_STOP_ON_EOB |
+					 IAA_DECOMP_FLAG_CHECK_FOR_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB,
+				 0, NULL, 0);
+			ok &= cr.status == IAA_ST_SUCCESS;
+		}
+		tmd = min2(tmd, now() - t0);
+		ok &= memcmp(back, in, n) == 0;
+		t0 = now();
+		{
+			uLongf blen = LIMIT;
+
+			ok &= uncompress(back, &blen, zout, zn) == Z_OK && blen == n;
+		}
+		tzd = min2(tzd, now() - t0);
 	}
-	tzd = now() - t0;
-	printf("%-8s %5.1f MiB  compress %6.1f vs zlib-1 %6.1f MB/s (x%.2f)  size %8zu vs zlib-1/wbits12 %8zu (ratio x%.3f)  "
-	       "decompress %6.1f vs %6.1f MB/s (x%.2f)  %s\n",
-	       name, n / 1048576.0, n / tm / 1e6, n / tz / 1e6, tz / tm, msum, z12, (double)z12 / (double)msum,
-	       n / tmd / 1e6, n / tzd / 1e6, tzd / tmd, ok ? "round trip ok" : "ROUND TRIP FAILED");
+	printf("%-8s %5.1f MiB  compress: one pass %6.1f, two-pass %6.1f vs zlib-1 %6.1f MB/s (x%.2f, x%.2f)  "
+	       "size %8zu vs zlib-1/wbits12 %8zu (ratio x%.3f)  decompress %6.1f vs %6.1f MB/s (x%.2f)  %s\n",
+	       name, n / 1048576.0, n / tc / 1e6, n / tm / 1e6, n / tz / 1e6, tz / tc, tz / tm, msum, z12,
+	       (double)z12 / (double)msum, n / tmd / 1e6, n / tzd / 1e6, tzd / tmd,
+	       ok ? "round trip ok" : "ROUND TRIP FAILED");
 	free(in);
 	free(mout);
 	free(zout);

@@ -168,7 +168,7 @@ static int put(struct out *o, const uint8_t *p, uint32_t n)
 	if (!o->suppress && o->n + n > o->cap)
 		return -1;
 	if (o->suppress) {
-		o->crc = ziaa_crc32(o->crc, p, n, o->castagnoli);
+		o->crc = ziaa_model_crc(o->crc, p, n, o->castagnoli);
 		o->xor_csum = ziaa_xor16(o->xor_csum, p, n, (size_t)o->total);
 	}
 	for (uint32_t i = 0; i < n; i++) {
@@ -195,7 +195,7 @@ static void put_match(struct out *o, unsigned dist, unsigned len)
 		tmp[k] = c;
 	}
 	if (o->suppress) {
-		o->crc = ziaa_crc32(o->crc, tmp, len, o->castagnoli);
+		o->crc = ziaa_model_crc(o->crc, tmp, len, o->castagnoli);
 		o->xor_csum = ziaa_xor16(o->xor_csum, tmp, len, (size_t)o->total);
 	} else {
 		memcpy(o->dst + o->n, tmp, len);
@@ -565,7 +565,7 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 	crc = j.out.crc;
 	xor_csum = j.out.xor_csum;
 	if (!j.out.suppress) {
-		crc = ziaa_crc32(crc, j.out.dst, j.out.n, j.out.castagnoli);
+		crc = ziaa_model_crc(crc, j.out.dst, j.out.n, j.out.castagnoli);
 		xor_csum = ziaa_xor16(xor_csum, j.out.dst, j.out.n, (size_t)j.out.xor_base);
 	}
 	r->crc = crc;

@@ -5,6 +5,7 @@
 #ifndef ZIAA_MODEL_H
 #define ZIAA_MODEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "iaa/device.h"
@@ -73,8 +74,38 @@ struct ziaa_device *ziaa_model_open_faults(const char *spec);
 void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size,
 			enum ziaa_fault_kind fault);
 
+/* An output bit stream: bits leave acc LSB first; nothing is written at or past cap,
+ * and overflow says some bits did not fit. */
+struct ziaa_model_bits {
+	uint8_t *dst;
+	uint32_t cap;
+	uint32_t pos;
+	uint64_t acc;
+	unsigned nacc;
+	int overflow;
+};
+
+/* ziaa_model_bits_put - append the low n (<= 56) bits of bits. */
+void ziaa_model_bits_put(struct ziaa_model_bits *w, uint64_t bits, unsigned n);
+
+/* ziaa_model_lz77_stats - the statistics-mode histogram of src (encode.c): the
+ * same parse as ziaa_model_lz77_code, counted instead of coded; no EOB counted. */
+void ziaa_model_lz77_stats(const uint8_t *src, uint32_t n, struct iaa_hw_histogram *hist);
+
+/*
+ * ziaa_model_lz77_code - parse src in the 4 KB window and append its tokens to w,
+ * coded with the AECS's tables, then the EOB code if eob is set. Returns nonzero if
+ * a symbol needed had no code (analytics error 30); w->overflow if max_dst_size was
+ * too small. Lengths the table cannot code are shortened (see encode.c).
+ */
+int ziaa_model_lz77_code(const uint8_t *src, uint32_t n, const struct iaa_hw_aecs_comp *tables,
+			 struct ziaa_model_bits *w, int eob);
+
 /* ziaa_model_compress - COMPRESS after validation (compress.c). */
 void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *r);
+
+/* ziaa_model_crc - ziaa_crc32() (iaa/checksum.h), through ISA-L when it is loaded. */
+uint32_t ziaa_model_crc(uint32_t crc, const uint8_t *p, size_t n, int castagnoli);
 
 /*
  * ziaa_model_inflate_fast - decode a whole raw DEFLATE stream (to its final block,

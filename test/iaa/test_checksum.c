@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "iaa/checksum.h"
+#include "iaa/model/model.h"
 
 static uint8_t data[5000];
 
@@ -49,6 +50,22 @@ static void test_checksum_crc32c_check_value(void **state)
 	assert_int_equal(ziaa_crc32(0, (const uint8_t *)"123456789", 9, 0), 0xcbf43926u);
 }
 
+/* The model's checksums (ISA-L's when libisal is installed) equal ours, both
+ * polynomials, any seed, length and alignment. */
+static void test_checksum_model_crc_matches(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 2; c++)
+		for (size_t n = 0; n < sizeof(data); n = n * 3 + 1)
+			for (size_t off = 0; off < 5; off++) {
+				uint32_t seed = ziaa_crc32(0, data, off * 7, c);
+
+				assert_int_equal(ziaa_model_crc(seed, data + off, n, c),
+						 ziaa_crc32(seed, data + off, n, c));
+			}
+	assert_int_equal(ziaa_model_crc(0, (const uint8_t *)"123456789", 9, 1), 0xe3069283u);
+}
+
 static uint16_t naive_xor(const uint8_t *p, size_t n, size_t before)
 {
 	uint16_t x = 0;
@@ -77,6 +94,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checksum_crc32_is_zlibs),
 		cmocka_unit_test(test_checksum_crc32c_check_value),
+		cmocka_unit_test(test_checksum_model_crc_matches),
 		cmocka_unit_test(test_checksum_xor16_words_and_parity),
 	};
 
