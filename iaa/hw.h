@@ -56,6 +56,9 @@
 #define IAA_COMP_FLAG_LOAD_DICT_MASK 0x0c00u /* IAA 2.0 */
 #define IAA_COMP_FLAG_HDR_GEN_SHIFT 12        /* IAA 2.0: 3 bits */
 #define IAA_COMP_FLAG_HDR_GEN_MASK 0x7000u
+/* HEADER_GEN values (digest §3.3): 1-pass, the device builds the table and header */
+#define IAA_HDR_GEN_1PASS 2u
+#define IAA_HDR_GEN_1PASS_FINAL 3u /* the header's BFINAL bit set */
 
 /* What the compressor appends after the last token (END_PROC). */
 enum iaa_end_proc {

@@ -48,7 +48,7 @@ static void run_desc(unsigned op, const void *in, uint32_t n, void *out, uint32_
 
 	memset(&cr, 0, sizeof(cr));
 	fill_desc(&d, op, &cr, in, n, out, cap, flags, opf, src2, src2_size);
-	ziaa_model_execute(&d, JOB, ZIAA_FAULT_NONE);
+	ziaa_model_execute(&d, JOB, 0x100, ZIAA_FAULT_NONE);
 }
 
 /* Model: two-pass dynamic compression of one job; returns the output size and

@@ -23,6 +23,8 @@ static void print_config(void)
 {
 	const struct ziaa_config *cfg = ziaa_config_get();
 	const char *mode = secure_getenv("ZLIB_IAA_MODE");
+	const char *faults = secure_getenv("ZLIB_IAA_FAULTS");
+	const char *model_version = secure_getenv("ZLIB_IAA_MODEL_VERSION");
 	unsigned cpu = ziaa_hw_cpu_features();
 
 	ziaa_fb_ensure();
@@ -31,6 +33,10 @@ static void print_config(void)
 	printf("  ZLIB_IAA_MODE      %s%s%s%s\n", ziaa_mode_name(cfg->mode),
 	       mode ? " (set to \"" : " (default)", mode ? mode : "", mode ? "\")" : "");
 	printf("  ZLIB_IAA_STATS     %s\n", cfg->stats_path[0] ? cfg->stats_path : "(unset: no record)");
+	printf("  ZLIB_IAA_FAULTS    %s\n", faults ? faults : "(unset: the model injects none)");
+	printf("  ZLIB_IAA_MODEL_VERSION %s\n",
+	       model_version && strcmp(model_version, "2") == 0 ? "2: the model is an IAA 2.0"
+							      : "1: the model is an IAA 1.0 (default)");
 	printf("  SOURCE_DATE_EPOCH  %s\n",
 	       cfg->source_date_epoch ? "set: compression stays in software" : "unset");
 	printf("  system zlib        %s (zlib %s)\n", ziaa_fb_path(), ziaa_real.zlibVersion());

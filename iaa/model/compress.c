@@ -10,15 +10,54 @@
  * AECS's accumulator. Output that does not fit max_dst_size is analytics error 0x19;
  * a symbol the table gives no code is error 30 (QPL's assumption, UNVERIFIED).
  * The LZ77 parse and the coder are in encode.c.
+ *
+ * IAA 2.0's 1-pass HEADER_GEN (§3.3, §6.4): the device counts the parse itself,
+ * builds the table and writes the dynamic block header before the tokens. How it
+ * builds the tree is implementation-defined (§12); ours is what reproduces the
+ * published RFC-sentence dynamic output bit for bit: a plain two-queue Huffman
+ * code over the used symbols (ties: lower frequency, then lower symbol, leaves
+ * before internal nodes), the EOB counted once, zlib's rule of at least two
+ * distance codes, zlib's run-length coding of the lengths.
  */
 #include "iaa/model/model.h"
 
 #include <string.h>
 
 #include "iaa/checksum.h"
+#include "iaa/huff.h"
+
+/* generate - 1-pass header generation: tables into gen, the header into h. */
+static void generate(const uint8_t *src, uint32_t n, int bfinal, struct iaa_hw_aecs_comp *gen,
+		     struct ziaa_huff_header *h)
+{
+	struct iaa_hw_histogram hist;
+	struct ziaa_huff_table t;
+	int used = 0, max_code = -1;
+
+	ziaa_model_lz77_stats(src, n, &hist);
+	hist.ll_count[256]++; /* the block's EOB */
+	for (int i = 0; i < IAA_D_SYMBOLS; i++)
+		if (hist.d_count[i]) {
+			used++;
+			max_code = i;
+		}
+	/* zlib's trees.c: a second (or first) code, so that every code has a bit */
+	while (used++ < 2)
+		hist.d_count[max_code < 2 ? ++max_code : 0] = 1;
+	ziaa_huff_lengths(hist.ll_count, IAA_LL_SYMBOLS, ZIAA_MAX_CODE_LEN, 0, t.ll_len);
+	ziaa_huff_lengths(hist.d_count, IAA_D_SYMBOLS, ZIAA_MAX_CODE_LEN, 0, t.d_len);
+	ziaa_huff_from_lengths(&t);
+	ziaa_huff_write_header(&t, bfinal, h);
+	memset(gen, 0, sizeof(*gen));
+	memcpy(gen->ll_code, t.ll_code, sizeof(gen->ll_code));
+	memcpy(gen->d_code, t.d_code, sizeof(gen->d_code));
+}
 
 void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *r)
 {
+	static __thread struct iaa_hw_aecs_comp gen;
+	unsigned hdr_gen = (d->op_flags & IAA_COMP_FLAG_HDR_GEN_MASK) >> IAA_COMP_FLAG_HDR_GEN_SHIFT;
+	const struct iaa_hw_aecs_comp *tables;
 	const uint8_t *src = (const uint8_t *)(uintptr_t)d->src1_addr;
 	uint8_t *dst = (uint8_t *)(uintptr_t)d->dst_addr;
 	uint32_t opf = iaa_desc_flags(d);
@@ -51,17 +90,27 @@ void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *
 		r->status = IAA_ST_SUCCESS;
 		return;
 	}
-	if (!rd) { /* the tables live in the AECS: compress cannot run without one */
+	if (!rd && !hdr_gen) { /* the tables live in the AECS: compress cannot run without one */
 		r->status = IAA_ST_INVALID_OP_FLAGS;
 		return;
 	}
 	w = (struct ziaa_model_bits){ dst, d->max_dst_size, 0, 0, 0, 0 };
-	for (uint32_t b = 0; b < rd->out_accum_bits && b < 8 * sizeof(rd->out_accum); b += 8) {
+	for (uint32_t b = 0; rd && b < rd->out_accum_bits && b < 8 * sizeof(rd->out_accum); b += 8) {
 		uint32_t n = rd->out_accum_bits - b < 8 ? rd->out_accum_bits - b : 8;
 
 		ziaa_model_bits_put(&w, rd->out_accum[b >> 3] & ((1u << n) - 1), n);
 	}
-	missing = ziaa_model_lz77_code(src, d->src1_size, rd, &w, end_proc != IAA_END_PROC_NONE);
+	tables = rd;
+	if (hdr_gen) {
+		struct ziaa_huff_header h;
+
+		generate(src, d->src1_size, hdr_gen == IAA_HDR_GEN_1PASS_FINAL, &gen, &h);
+		for (unsigned b = 0; b < h.bits; b += 8)
+			ziaa_model_bits_put(&w, h.bytes[b >> 3] & 0xffu >> (b + 8 > h.bits ? b + 8 - h.bits : 0),
+					    h.bits - b < 8 ? h.bits - b : 8);
+		tables = &gen;
+	}
+	missing = ziaa_model_lz77_code(src, d->src1_size, tables, &w, end_proc != IAA_END_PROC_NONE);
 	if (end_proc >= IAA_END_PROC_EOB_SYNC) {
 		/* an empty stored block: BFINAL, BTYPE 00, pad, LEN 0000 NLEN FFFF */
 		ziaa_model_bits_put(&w, end_proc == IAA_END_PROC_EOB_FINAL, 3);
@@ -85,7 +134,7 @@ void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *
 	}
 	r->output_size = w.pos;
 	if (wr && (opf & IAA_OPF_WR_SRC2_MASK) == IAA_OPF_WR_SRC2_ALWAYS) {
-		memmove(wr, rd, sizeof(*wr));
+		memmove(wr, tables, sizeof(*wr)); /* the tables in use, generated or read */
 		wr->crc = r->crc;
 		wr->xor_csum = r->xor_csum;
 		memset(wr->out_accum, 0, sizeof(wr->out_accum));

@@ -44,8 +44,10 @@ static void finish(struct iaa_hw_crec *cr, const struct ziaa_model_result *r)
 	__atomic_store_n((uint8_t *)&cr->status, r->status, __ATOMIC_RELEASE);
 }
 
-static uint8_t validate(const struct iaa_hw_desc *d, uint64_t max_xfer, struct ziaa_model_result *r)
+static uint8_t validate(const struct iaa_hw_desc *d, uint64_t max_xfer, unsigned version,
+		       struct ziaa_model_result *r)
 {
+	unsigned hdr_gen = (d->op_flags & IAA_COMP_FLAG_HDR_GEN_MASK) >> IAA_COMP_FLAG_HDR_GEN_SHIFT;
 	uint32_t opf = iaa_desc_flags(d);
 	unsigned op = iaa_desc_opcode(d);
 	int uses_src2 = (opf & (IAA_OPF_RD_SRC2_MASK | IAA_OPF_WR_SRC2_MASK)) != 0;
@@ -66,10 +68,14 @@ static uint8_t validate(const struct iaa_hw_desc *d, uint64_t max_xfer, struct z
 		return IAA_ST_BAD_OPCODE;
 	if (d->num_inputs || d->filter_flags || d->int_handle)
 		return IAA_ST_NONZERO_RESERVED;
-	/* modelled op-specific flags; indexing, BE16 and IAA 2.0 extras are refused */
+	/* modelled op-specific flags; indexing, BE16, dictionaries and 2-pass header
+	 * generation are refused, and 1-pass header generation below IAA 2.0 */
 	if (op == IAA_OP_COMPRESS &&
-	    d->op_flags & ~(IAA_COMP_FLAG_STATS_MODE | IAA_COMP_FLAG_FLUSH_OUTPUT |
-			    IAA_COMP_FLAG_END_PROC_MASK))
+	    (d->op_flags & ~(IAA_COMP_FLAG_STATS_MODE | IAA_COMP_FLAG_FLUSH_OUTPUT |
+			     IAA_COMP_FLAG_END_PROC_MASK | IAA_COMP_FLAG_HDR_GEN_MASK) ||
+	     (hdr_gen && (version < 0x200 || (hdr_gen != IAA_HDR_GEN_1PASS &&
+					      hdr_gen != IAA_HDR_GEN_1PASS_FINAL))) ||
+	     (hdr_gen && d->op_flags & IAA_COMP_FLAG_STATS_MODE)))
 		return IAA_ST_INVALID_OP_FLAGS;
 	if (op == IAA_OP_DECOMPRESS &&
 	    (!(d->op_flags & IAA_DECOMP_FLAG_ENABLE) ||
@@ -121,7 +127,7 @@ static void inject(const struct iaa_hw_desc *d, enum ziaa_fault_kind fault, stru
 	}
 }
 
-void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size,
+void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size, unsigned version,
 			enum ziaa_fault_kind fault)
 {
 	struct iaa_hw_crec *cr = (struct iaa_hw_crec *)(uintptr_t)d->completion_addr;
@@ -133,7 +139,7 @@ void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size,
 	if (fault == ZIAA_FAULT_HANG)
 		return;
 	memset(&r, 0, sizeof(r));
-	r.status = validate(d, max_transfer_size, &r);
+	r.status = validate(d, max_transfer_size, version, &r);
 	if (r.status == 0 && fault != ZIAA_FAULT_NONE)
 		inject(d, fault, cr, &r);
 	else if (r.status == 0 && iaa_desc_opcode(d) == IAA_OP_COMPRESS)
@@ -161,7 +167,7 @@ static void *worker(void *arg)
 		m->head = (m->head + 1) % QUEUE_SIZE;
 		m->count--;
 		pthread_mutex_unlock(&m->lock);
-		ziaa_model_execute(&d, dev->max_transfer_size, fault);
+		ziaa_model_execute(&d, dev->max_transfer_size, dev->version, fault);
 	}
 	return NULL;
 }
@@ -218,16 +224,22 @@ static const struct ziaa_device_ops model_ops = { model_submit, model_wait, mode
 struct ziaa_device *ziaa_model_open(void)
 {
 	const char *spec = secure_getenv("ZLIB_IAA_FAULTS");
+	const char *ver = secure_getenv("ZLIB_IAA_MODEL_VERSION");
 	struct ziaa_faults check;
+	unsigned version = 0x100;
 
 	if (spec && ziaa_fault_parse(spec, &check) != 0) {
 		fprintf(stderr, "libz-iaa: invalid ZLIB_IAA_FAULTS \"%s\"; injecting no faults\n", spec);
 		spec = NULL;
 	}
-	return ziaa_model_open_faults(spec);
+	if (ver && strcmp(ver, "2") == 0)
+		version = 0x200;
+	else if (ver && *ver && strcmp(ver, "1") != 0)
+		fprintf(stderr, "libz-iaa: invalid ZLIB_IAA_MODEL_VERSION \"%s\"; modelling IAA 1.0\n", ver);
+	return ziaa_model_open_with(spec, version);
 }
 
-struct ziaa_device *ziaa_model_open_faults(const char *spec)
+struct ziaa_device *ziaa_model_open_with(const char *spec, unsigned version)
 {
 	struct ziaa_device *dev = calloc(1, sizeof(*dev));
 	struct model *m = calloc(1, sizeof(*m));
@@ -240,7 +252,7 @@ struct ziaa_device *ziaa_model_open_faults(const char *spec)
 	dev->backend = ZIAA_BACKEND_MODEL;
 	strcpy(dev->name, "model");
 	dev->max_transfer_size = IAA_WQ_DEFAULT_MAX_XFER;
-	dev->version = 0x100;
+	dev->version = version;
 	dev->priv = m;
 	if (pthread_create(&m->worker, NULL, worker, dev) != 0)
 		goto fail;

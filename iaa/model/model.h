@@ -62,8 +62,12 @@ enum ziaa_fault_kind ziaa_fault_next(struct ziaa_faults *f);
 
 const char *ziaa_fault_name(enum ziaa_fault_kind k);
 
-/* ziaa_model_open_faults - a model device with the given fault spec (NULL: none). */
-struct ziaa_device *ziaa_model_open_faults(const char *spec);
+/*
+ * ziaa_model_open_with - a model device presenting the given version (0x100: IAA
+ * 1.0; 0x200: IAA 2.0, which adds 1-pass header generation) with the given fault
+ * spec (NULL: none). ziaa_model_open() takes both from the environment.
+ */
+struct ziaa_device *ziaa_model_open_with(const char *spec, unsigned version);
 
 /*
  * ziaa_model_execute - validate and run one descriptor, then write its completion
@@ -71,7 +75,7 @@ struct ziaa_device *ziaa_model_open_faults(const char *spec);
  * queue's limit (status 0x13 beyond it); fault replaces the job's result with an
  * injected one. Synchronous; the device runs it on its worker thread.
  */
-void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size,
+void ziaa_model_execute(const struct iaa_hw_desc *d, uint64_t max_transfer_size, unsigned version,
 			enum ziaa_fault_kind fault);
 
 /* An output bit stream: bits leave acc LSB first; nothing is written at or past cap,

@@ -104,7 +104,7 @@ static void test_fault_every_kind_reaches_the_caller(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct ziaa_device *dev = ziaa_model_open_faults(cases[i].spec);
+		struct ziaa_device *dev = ziaa_model_open_with(cases[i].spec, 0x100);
 
 		assert_non_null(dev);
 		assert_int_equal(compress_with(dev, &cr), cases[i].want);
@@ -115,7 +115,7 @@ static void test_fault_every_kind_reaches_the_caller(void **state)
 
 static void test_fault_gone_stays_gone(void **state)
 {
-	struct ziaa_device *dev = ziaa_model_open_faults("gone@2");
+	struct ziaa_device *dev = ziaa_model_open_with("gone@2", 0x100);
 	static struct iaa_hw_crec cr;
 
 	(void)state;
