@@ -154,7 +154,7 @@ static inline __attribute__((always_inline)) void add(struct ziaa_model_bits *w,
 /* How parse() treats each token. */
 enum mode {
 	COUNT, /* statistics mode: count symbols into the histogram */
-	CODE,  /* code them; the table has every literal and every 4 KB distance */
+	CODE,  /* code them; the table has every literal, length and 4 KB distance */
 	CHECK, /* code them, noting any symbol without a code (analytics error 30) */
 };
 
@@ -198,7 +198,6 @@ static void load_coder(struct coder *c, const uint32_t *ll, const uint32_t *d)
 		/* symbols 0-23 cover distances 1-4096, all the window can hold */
 		complete &= i > dist_sym(IAA_HISTORY_SIZE) || c->dist[i] != 0;
 	}
-	c->mode = complete ? CODE : CHECK;
 	memset(c->len, 0, sizeof(c->len));
 	memset(c->len_cap, 0, sizeof(c->len_cap));
 	for (unsigned l = ZIAA_MIN_MATCH; l <= ZIAA_MAX_MATCH; l++) {
@@ -212,7 +211,9 @@ static void load_coder(struct coder *c, const uint32_t *ll, const uint32_t *d)
 			best = l;
 		}
 		c->len_cap[l] = (uint16_t)best;
+		complete &= best == l;
 	}
+	c->mode = complete ? CODE : CHECK;
 }
 
 /* One literal: counted, or coded (one without a code sets *missing in CHECK). */
@@ -336,7 +337,7 @@ static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, u
 	unsigned best = longest(src, i, n, slot, wide, &dist);
 
 	table[h] = push(slot, i);
-	if (mode != COUNT)
+	if (mode == CHECK) /* a lookup on the loop's critical path: only when needed */
 		best = c->len_cap[best];
 	if (best < ZIAA_MIN_MATCH) {
 		literal(src[i], c, w, hist, missing, mode);
@@ -346,6 +347,18 @@ static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, u
 	/* index the positions the match covers, so later matches can start there (all
 	 * of a short match, the last INSERT_TAIL of a long one) */
 	e = i + best;
+	if (wide && best <= 4 && i + 8 <= n) {
+		/* the common short match without a loop: i + 1 and i + 2 always, i + 3 when
+		 * covered (else into the spare bucket, never read) */
+		uint64_t v = load64(src + i);
+		uint32_t h1 = hash3((uint32_t)(v >> 8) & 0xffffff), h2 = hash3((uint32_t)(v >> 16) & 0xffffff);
+		uint32_t h3 = best > 3 ? hash3((uint32_t)(v >> 24) & 0xffffff) : 1u << HASH_BITS;
+
+		table[h1] = push(table[h1], i + 1);
+		table[h2] = push(table[h2], i + 2);
+		table[h3] = push(table[h3], i + 3);
+		return e;
+	}
 	if (best > INSERT_MAX)
 		k = e - INSERT_TAIL;
 	if (e + 4 <= n) {
@@ -390,7 +403,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 
 /* Per-thread scratch: the hash buckets and the loaded tables. */
 static __thread struct {
-	bucket table[1u << HASH_BITS];
+	bucket table[(1u << HASH_BITS) + 1]; /* and a spare bucket, written, never read */
 	struct coder coder;
 } scratch;
 
