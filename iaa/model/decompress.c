@@ -30,10 +30,15 @@
 
 #define DSTATE_MAGIC 0x5a4d4454u /* "TDMZ": tables written by this model */
 
+/* The fixed code has 288 literal/length symbols (RFC 1951 §3.2.6): 286 and 287 are
+ * invalid but their 8-bit codes come before every 9-bit code in canonical order,
+ * so the decoder is built over all 288 (a dynamic table leaves the last two 0). */
+#define LL_DECODE_SYMBOLS 288
+
 /* The model's use of the device-private AECS area. */
 struct dstate {
 	uint32_t magic;
-	uint8_t ll_len[IAA_LL_SYMBOLS];
+	uint8_t ll_len[LL_DECODE_SYMBOLS];
 	uint8_t d_len[IAA_D_SYMBOLS];
 	uint8_t state;        /* ST_* below */
 	uint8_t bfinal;
@@ -52,7 +57,7 @@ _Static_assert(sizeof(struct dstate) <= sizeof(((struct iaa_hw_aecs_decomp *)0)-
 struct decoder {
 	uint16_t fast[1 << FAST_BITS]; /* symbol << 4 | length, 0 = longer code */
 	uint16_t count[16];
-	uint16_t symbol[IAA_LL_SYMBOLS];
+	uint16_t symbol[LL_DECODE_SYMBOLS];
 };
 
 static void build(struct decoder *dec, const uint8_t *len, unsigned n)
@@ -210,7 +215,7 @@ struct job {
 	struct in in;
 	struct out out;
 	struct decoder ll, d;
-	uint8_t ll_len[IAA_LL_SYMBOLS], d_len[IAA_D_SYMBOLS];
+	uint8_t ll_len[LL_DECODE_SYMBOLS], d_len[IAA_D_SYMBOLS];
 	int state, bfinal, last_was_eob, last_eob_final;
 	uint32_t stored_left;
 	size_t token_start;  /* input bit where the current token began */
@@ -221,16 +226,23 @@ struct job {
 
 static void fixed_tables(struct job *j)
 {
-	struct ziaa_huff_table t;
+	for (unsigned i = 0; i < LL_DECODE_SYMBOLS; i++)
+		j->ll_len[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+	/* distance codes 30 and 31 (5 bits, last in order) stay undefined: error 12 */
+	memset(j->d_len, 5, sizeof(j->d_len));
+}
 
-	ziaa_huff_fixed(&t);
-	memcpy(j->ll_len, t.ll_len, sizeof(j->ll_len));
-	memcpy(j->d_len, t.d_len, sizeof(j->d_len));
+/* A dynamic block's (or an AECS's) tables: 286 literal/length lengths. */
+static void dynamic_tables(struct job *j, const uint8_t *ll_len, const uint8_t *d_len)
+{
+	memset(j->ll_len, 0, sizeof(j->ll_len));
+	memcpy(j->ll_len, ll_len, IAA_LL_SYMBOLS);
+	memcpy(j->d_len, d_len, sizeof(j->d_len));
 }
 
 static void use_tables(struct job *j)
 {
-	build(&j->ll, j->ll_len, IAA_LL_SYMBOLS);
+	build(&j->ll, j->ll_len, LL_DECODE_SYMBOLS);
 	build(&j->d, j->d_len, IAA_D_SYMBOLS);
 }
 
@@ -317,8 +329,7 @@ static int run(struct job *j, uint16_t flags)
 				if (e)
 					return e;
 				j->in.pos = bit;
-				memcpy(j->ll_len, t.ll_len, sizeof(j->ll_len));
-				memcpy(j->d_len, t.d_len, sizeof(j->d_len));
+				dynamic_tables(j, t.ll_len, t.d_len);
 			} else {
 				return -IAA_AE_INVALID_BLOCK_TYPE;
 			}
