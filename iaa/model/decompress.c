@@ -479,6 +479,29 @@ static void write_aecs(const struct iaa_hw_desc *d, struct iaa_hw_aecs_decomp *w
 }
 
 /* Restore a stream from an AECS a previous job wrote. Returns 0 or -error. */
+/* Lengths of at most 15 bits that do not over-subscribe the code space. */
+static int lengths_valid(const uint8_t *len, unsigned n)
+{
+	uint32_t kraft = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (len[i] > 15)
+			return 0;
+		if (len[i])
+			kraft += 1u << (15 - len[i]);
+	}
+	return kraft <= 1u << 15;
+}
+
+/* The AECS is the caller's memory: what the model reads back from it is checked
+ * before use, so a damaged one is error 22 rather than a read out of bounds. */
+static int dstate_valid(const struct dstate *ds)
+{
+	return lengths_valid(ds->ll_len, LL_DECODE_SYMBOLS) && lengths_valid(ds->d_len, IAA_D_SYMBOLS) &&
+	       ds->pending_bits <= 64 * sizeof(((struct iaa_hw_aecs_decomp *)0)->in_accum) / sizeof(uint64_t) &&
+	       ds->stored_left <= 0xffff && ds->state <= ST_DONE;
+}
+
 static int resume(struct job *j, const struct iaa_hw_aecs_decomp *rd, uint32_t src2_size)
 {
 	const struct dstate *ds = (const void *)rd->dstate;
@@ -488,7 +511,7 @@ static int resume(struct job *j, const struct iaa_hw_aecs_decomp *rd, uint32_t s
 	j->out.xor_csum = (uint16_t)rd->xor_csum;
 	if (st == IAA_DSTATE_HEADER && ds->magic != DSTATE_MAGIC)
 		return 0; /* a fresh AECS: start at a block header */
-	if (ds->magic != DSTATE_MAGIC)
+	if (ds->magic != DSTATE_MAGIC || !dstate_valid(ds))
 		return -IAA_AE_INVALID_AECS;
 	memcpy(j->ll_len, ds->ll_len, sizeof(j->ll_len));
 	memcpy(j->d_len, ds->d_len, sizeof(j->d_len));
