@@ -50,4 +50,15 @@ static inline long tinflate_raw(const uint8_t *src, size_t n, uint8_t *dst, size
 	return ret == Z_STREAM_END ? (long)s.total_out : -1;
 }
 
+/* tkraft - the Kraft sum of n code lengths, scaled by 2^15: 1 << 15 is complete. */
+static inline uint32_t tkraft(const uint8_t *len, unsigned n)
+{
+	uint32_t k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (len[i])
+			k += 1u << (15 - len[i]);
+	return k;
+}
+
 #endif /* ZIAA_TEST_BITS_H */

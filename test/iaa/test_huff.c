@@ -14,17 +14,6 @@
 #include "iaa/huff.h"
 #include "test/iaa/bits.h"
 
-/* Kraft sum of n lengths, scaled by 2^15; 1 << 15 means complete. */
-static uint32_t kraft(const uint8_t *len, unsigned n)
-{
-	uint32_t k = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		if (len[i])
-			k += 1u << (15 - len[i]);
-	return k;
-}
-
 static void test_huff_fixed_is_rfc1951(void **state)
 {
 	struct ziaa_huff_table t;
@@ -60,7 +49,7 @@ static void test_huff_lengths_are_limited_and_complete(void **state)
 	for (unsigned i = 0; i < 286; i++) {
 		assert_in_range(len[i], 1, 15);
 	}
-	assert_int_equal(kraft(len, 286), 1u << 15);
+	assert_int_equal(tkraft(len, 286), 1u << 15);
 	/* random histograms, with and without zero bins, several limits */
 	for (int round = 0; round < 200; round++) {
 		unsigned n = 2 + (unsigned)round % 287, limit = round % 3 ? 15 : 7 + round % 8;
@@ -84,7 +73,7 @@ static void test_huff_lengths_are_limited_and_complete(void **state)
 				assert_true((len[i] > 0) == (freq[i] > 0));
 		}
 		if ((round & 1) || used >= 2)
-			assert_int_equal(kraft(len, n), 1u << 15);
+			assert_int_equal(tkraft(len, n), 1u << 15);
 	}
 }
 

@@ -25,6 +25,7 @@
 
 #include "iaa/crec.h"
 #include "iaa/huff.h"
+#include "test/iaa/bits.h"
 #include "test/iaa/model/jobs.h"
 
 #define MUTATIONS 4000
@@ -72,17 +73,6 @@ static size_t source(uint8_t *out, size_t cap, size_t n, int kind, int level, in
 	return s.total_out;
 }
 
-/* Twice the Kraft sum of n code lengths, in units of 2^-15: 2 << 15 is complete. */
-static uint64_t kraft(const uint8_t *len, unsigned n)
-{
-	uint64_t k = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		if (len[i])
-			k += 2ull << (15 - len[i]);
-	return k;
-}
-
 /* The longest of n code lengths. */
 static unsigned longest_len(const uint8_t *len, unsigned n)
 {
@@ -100,12 +90,12 @@ static int incomplete_header(const uint8_t *in, size_t n)
 {
 	struct ziaa_huff_table t;
 	int bfinal;
-	uint64_t ll, d, full = 2ull << 15;
+	uint32_t ll, d, full = 1u << 15;
 
 	if (n == 0 || (in[0] >> 1 & 3) != 2 || ziaa_huff_parse_header(in, n, &t, &bfinal) <= 0)
 		return 0;
-	ll = kraft(t.ll_len, IAA_LL_SYMBOLS);
-	d = kraft(t.d_len, IAA_D_SYMBOLS);
+	ll = tkraft(t.ll_len, IAA_LL_SYMBOLS);
+	d = tkraft(t.d_len, IAA_D_SYMBOLS);
 	return ll <= full && d <= full &&
 	       ((ll < full && longest_len(t.ll_len, IAA_LL_SYMBOLS) != 1) ||
 		(d < full && longest_len(t.d_len, IAA_D_SYMBOLS) != 1));
