@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 
 packages="gcc pkg-config meson ninja-build zlib1g-dev libcmocka-dev libaccel-config-dev
-libisal-dev dpkg-dev unzip pigz python3 valgrind"
+libisal-dev dpkg-dev unzip pigz python3 valgrind clang libclang-rt-14-dev"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
