@@ -6,7 +6,7 @@
 # 1. every meson test of the main build (unit, golden and conformance suites);
 # 2. the unit and golden suites again in a second build with AddressSanitizer and
 #    UndefinedBehaviorSanitizer (build-asan/ beside BUILD_DIR);
-# 3. the libFuzzer target for a fixed number of inputs (tools/fuzz.sh runs=N), when
+# 3. the libFuzzer targets for a fixed number of inputs (tools/fuzz.sh runs=N), when
 #    clang is installed (tools/bootstrap.sh installs it).
 # Exits non-zero when either fails.
 set -eu
@@ -23,7 +23,7 @@ ninja -C "$asan" >"$asan/ninja.log" 2>&1 || { cat "$asan/ninja.log"; exit 1; }
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C "$asan" --suite unit --print-errorlogs --num-processes 2
 if command -v clang >/dev/null 2>&1; then
-	tools/fuzz.sh runs=400000
+	tools/fuzz.sh runs=200000
 else
 	echo "test.sh: clang not installed: the fuzz run is skipped"
 fi
