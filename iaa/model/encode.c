@@ -8,11 +8,12 @@
  * the AECS tables (§5.1: entries are len << 15 | unreversed code; emitted LSB
  * first after bit reversal, as DEFLATE wants).
  *
- * The parse is greedy, like the published hardware outputs (../shared/vectors:
- * every match starts at the first position that has one). Each hash bucket keeps
- * the two most recent positions of a 3-byte prefix's hash; the longest match wins
- * and the nearer one breaks a tie. The device's own matcher is not documented; this
- * one reproduces both published RFC-sentence outputs bit for bit.
+ * The parse is greedy: a match is taken at the first position that has one, as
+ * in the published RFC-sentence hardware outputs (../shared/vectors; the "Join us"
+ * ones differ, see the README). Each hash bucket keeps the two most recent
+ * positions of a 3-byte prefix's hash; the longest match wins and the nearer one
+ * breaks a tie. The device's own matcher is not documented; this one reproduces
+ * the RFC-sentence outputs (canned and dynamic) bit for bit.
  *
  * Speed: tokens go into a 64-bit accumulator that is stored 8 bytes at a time
  * while at least 8 bytes of room remain, then a byte at a time up to max_dst_size.
