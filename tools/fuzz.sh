@@ -38,7 +38,7 @@ for i, t in enumerate(texts):
                  "wb").write(b"\x1f" + data)
     # compress: flags (FLUSH | END_PROC EOB), max_dst_size 16 KB, fixed table or
     # lengths from the data, then the data
-    for table in (1, 0, 16, 2):
+    for table in (1, 0, 16, 2, 32):
         open(os.path.join(d, "corpus-compress", "seed-%d-%d" % (i, table)),
              "wb").write(bytes([0x06, 0x00, 0x04, table]) + t[:2000])
 PY

@@ -6,7 +6,8 @@
  * 16-byte units), byte 3 how the table is made and the AECS used, then the data.
  * The table is the fixed code, code lengths taken from the data (missing,
  * incomplete and over-subscribed codes) or raw device entries; the AECS
- * accumulator may get up to 2047 arbitrary bits. Whatever happens, nothing may be written at or
+ * accumulator may get up to 2047 arbitrary bits. Or (byte 3 bit 5) the job is an
+ * IAA 2.0 1-pass header generation, whose output must inflate on its own. Whatever happens, nothing may be written at or
  * past max_dst_size, and a successful job with a complete table and an EOB must
  * decode with zlib behind its own header to the data.
  */
@@ -71,13 +72,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		  aecs, sizeof(aecs[0]));
 	if (data[3] & 8) /* with the toggle the tables are read from the second half */
 		memcpy(&aecs[1], &aecs[0], sizeof(aecs[0]));
+	if (data[3] & 32) { /* IAA 2.0 header generation: the stream must stand alone */
+		d.op_flags = (uint16_t)(IAA_COMP_FLAG_FLUSH_OUTPUT | IAA_END_PROC_EOB << IAA_COMP_FLAG_END_PROC_SHIFT |
+					IAA_HDR_GEN_1PASS_FINAL << IAA_COMP_FLAG_HDR_GEN_SHIFT);
+		d.flags_opcode &= ~(uint32_t)(IAA_OPF_RD_SRC2_MASK | IAA_OPF_WR_SRC2_MASK);
+		d.src2_addr = 0;
+		d.src2_size = 0;
+	}
 	memset(&cr, 0, sizeof(cr));
-	ziaa_model_execute(&d, 2u << 20, 0x100, ZIAA_FAULT_NONE);
+	ziaa_model_execute(&d, 2u << 20, data[3] & 32 ? 0x200 : 0x100, ZIAA_FAULT_NONE);
 	for (uint32_t i = cap; i < sizeof(out); i++)
 		if (out[i] != 0xa5)
 			abort(); /* written past max_dst_size */
 	if (cr.status == IAA_ST_SUCCESS && cr.output_size > cap)
 		abort();
+	if (cr.status == IAA_ST_SUCCESS && (data[3] & 32)) {
+		memset(&s, 0, sizeof(s));
+		inflateInit2(&s, -15);
+		s.next_in = out;
+		s.avail_in = cr.output_size;
+		s.next_out = back;
+		s.avail_out = CAP;
+		if (inflate(&s, Z_FINISH) != Z_STREAM_END || s.total_out != n || memcmp(back, data + 4, n) ||
+		    s.avail_in != 0)
+			abort();
+		inflateEnd(&s);
+		return 0;
+	}
 	/* fixed table, no accumulator, EOB and flush: a whole fixed block after 3 bits */
 	if (cr.status == IAA_ST_SUCCESS && (data[3] & 11) == 1 && !(flags & IAA_COMP_FLAG_STATS_MODE) &&
 	    (flags & (IAA_COMP_FLAG_END_PROC_MASK | IAA_COMP_FLAG_FLUSH_OUTPUT)) ==
