@@ -142,6 +142,8 @@ static void test_model_canned_against_golden(void **state)
 	int exact = 0, tried = 0;
 
 	(void)state;
+	if (GOLDEN_MISSING)
+		skip(); /* ../shared/vectors is not beside this checkout */
 	for (int i = 0; i < GOLDEN_VECTORS; i++) {
 		const struct golden_vector *v = &golden_vectors[i];
 		const struct golden_table *g = &golden_tables[v->table];
@@ -185,6 +187,8 @@ static void test_model_header_generation_against_golden(void **state)
 	int exact = 0, tried = 0;
 
 	(void)state;
+	if (GOLDEN_MISSING)
+		skip(); /* ../shared/vectors is not beside this checkout */
 	assert_non_null(v2);
 	for (int i = 0; i < GOLDEN_VECTORS; i++) {
 		const struct golden_vector *v = &golden_vectors[i];
@@ -283,6 +287,8 @@ static void test_model_overflow_and_missing_codes(void **state)
 	int bfinal;
 
 	(void)state;
+	if (GOLDEN_MISSING)
+		skip(); /* ../shared/vectors is not beside this checkout */
 	ziaa_huff_fixed(&t);
 	load_table(&t, &header, 3);
 	assert_int_equal(compress_job(in, 10000, out, sizeof(out), EOB_FLUSH, FINAL_ONE_SHOT),

@@ -58,6 +58,8 @@ static void test_model_decodes_golden_vectors(void **state)
 	int decoded = 0;
 
 	(void)state;
+	if (GOLDEN_MISSING)
+		skip(); /* ../shared/vectors is not beside this checkout */
 	for (int i = 0; i < GOLDEN_VECTORS; i++) {
 		const struct golden_vector *v = &golden_vectors[i];
 		const struct golden_table *g = &golden_tables[v->table];
