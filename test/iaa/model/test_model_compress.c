@@ -287,21 +287,22 @@ static void test_model_overflow_and_missing_codes(void **state)
 	int bfinal;
 
 	(void)state;
-	if (GOLDEN_MISSING)
-		skip(); /* ../shared/vectors is not beside this checkout */
 	ziaa_huff_fixed(&t);
 	load_table(&t, &header, 3);
 	assert_int_equal(compress_job(in, 10000, out, sizeof(out), EOB_FLUSH, FINAL_ONE_SHOT),
 			 ZIAA_ERR_OVERFLOW);
 	assert_int_equal(cr.status, IAA_ST_ANALYTICS_ERROR);
 	assert_int_equal(cr.error_code, IAA_AE_UNRECOVERABLE_OUTPUT_OVERFLOW);
-	/* the 2023 canned table codes no length above 34: long runs are cut to fit */
-	assert_true(ziaa_huff_parse_header(golden_tables[0].header, golden_tables[0].header_len, &t,
-					   &bfinal) > 0);
-	load_table(&t, NULL, 0);
 	memset(run, 'a', sizeof(run));
-	assert_int_equal(compress_job(run, sizeof(run), out, sizeof(out), EOB_FLUSH, FINAL_ONE_SHOT),
-			 ZIAA_OK);
+	/* the 2023 canned table codes no length above 34: long runs are cut to fit
+	 * (that table comes from ../shared/vectors, when it is beside this checkout) */
+	if (!GOLDEN_MISSING) {
+		assert_true(ziaa_huff_parse_header(golden_tables[0].header, golden_tables[0].header_len, &t,
+						   &bfinal) > 0);
+		load_table(&t, NULL, 0);
+		assert_int_equal(compress_job(run, sizeof(run), out, sizeof(out), EOB_FLUSH, FINAL_ONE_SHOT),
+				 ZIAA_OK);
+	}
 	/* a literal without a code: error 30 */
 	ziaa_huff_fixed(&t);
 	t.ll_code['a'] = 0;
