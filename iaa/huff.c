@@ -14,20 +14,29 @@
 static const uint8_t cl_order[ZIAA_CL_SYMBOLS] = { 16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
 						   11, 4, 12, 3, 13, 2, 14, 1, 15 };
 
+int ziaa_huff_lengths_valid(const uint8_t *len, unsigned n)
+{
+	uint32_t kraft = 0; /* in units of 2^-15 */
+
+	for (unsigned i = 0; i < n; i++) {
+		if (len[i] > ZIAA_MAX_CODE_LEN)
+			return 0;
+		if (len[i])
+			kraft += 1u << (ZIAA_MAX_CODE_LEN - len[i]);
+	}
+	return kraft <= 1u << ZIAA_MAX_CODE_LEN;
+}
+
 int ziaa_huff_codes(const uint8_t *len, unsigned n, uint32_t *entries)
 {
 	unsigned count[ZIAA_MAX_CODE_LEN + 1] = { 0 }, next[ZIAA_MAX_CODE_LEN + 1];
-	int left = 1;
 	unsigned code = 0;
 
+	if (!ziaa_huff_lengths_valid(len, n))
+		return -1;
 	for (unsigned i = 0; i < n; i++)
 		count[len[i]]++;
 	count[0] = 0;
-	for (unsigned l = 1; l <= ZIAA_MAX_CODE_LEN; l++) {
-		left = (left << 1) - (int)count[l];
-		if (left < 0)
-			return -1;
-	}
 	for (unsigned l = 1; l <= ZIAA_MAX_CODE_LEN; l++) {
 		code = (code + count[l - 1]) << 1;
 		next[l] = code;
@@ -136,18 +145,21 @@ void ziaa_huff_lengths(const uint32_t *freq, unsigned n, unsigned max_len, int a
 			len[it[i++].sym] = (uint8_t)l;
 }
 
+void ziaa_huff_fixed_ll_lengths(uint8_t len[ZIAA_FIXED_LL_SYMBOLS])
+{
+	for (unsigned i = 0; i < ZIAA_FIXED_LL_SYMBOLS; i++)
+		len[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+}
+
 void ziaa_huff_fixed(struct ziaa_huff_table *t)
 {
-	/* The fixed code has 288 literal/length symbols: 286 and 287 are never used
-	 * but their 8-bit codes come before every 9-bit code in canonical order. */
-	uint8_t ll[288];
-	uint32_t code[288];
+	uint8_t ll[ZIAA_FIXED_LL_SYMBOLS];
+	uint32_t code[ZIAA_FIXED_LL_SYMBOLS];
 
-	for (unsigned i = 0; i < 288; i++)
-		ll[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+	ziaa_huff_fixed_ll_lengths(ll);
 	memcpy(t->ll_len, ll, IAA_LL_SYMBOLS);
 	memset(t->d_len, 5, sizeof(t->d_len));
-	ziaa_huff_codes(ll, 288, code);
+	ziaa_huff_codes(ll, ZIAA_FIXED_LL_SYMBOLS, code);
 	memcpy(t->ll_code, code, sizeof(t->ll_code));
 	ziaa_huff_codes(t->d_len, IAA_D_SYMBOLS, t->d_code);
 }

@@ -38,7 +38,8 @@ struct ziaa_huff_header {
 
 /*
  * ziaa_huff_codes - canonical codes for n lengths (RFC 1951 §3.2.2) in device
- * format. Returns 0, or -1 when the lengths over-subscribe the code space.
+ * format. Returns 0, or -1 when a length is over 15 or the lengths over-subscribe
+ * the code space (entries untouched).
  */
 int ziaa_huff_codes(const uint8_t *len, unsigned n, uint32_t *entries);
 
@@ -52,8 +53,21 @@ int ziaa_huff_codes(const uint8_t *len, unsigned n, uint32_t *entries);
 void ziaa_huff_lengths(const uint32_t *freq, unsigned n, unsigned max_len, int all_symbols,
 		       uint8_t *len);
 
+/* The fixed code's literal/length symbols (RFC 1951 §3.2.6): 286 and 287 are never
+ * used, but their 8-bit codes come before every 9-bit code in canonical order. */
+#define ZIAA_FIXED_LL_SYMBOLS 288
+
+/* ziaa_huff_fixed_ll_lengths - the fixed code's 288 literal/length code lengths. */
+void ziaa_huff_fixed_ll_lengths(uint8_t len[ZIAA_FIXED_LL_SYMBOLS]);
+
 /* ziaa_huff_fixed - the RFC 1951 fixed table (288/32 lengths, 286/30 entries). */
 void ziaa_huff_fixed(struct ziaa_huff_table *t);
+
+/*
+ * ziaa_huff_lengths_valid - n code lengths of at most 15 bits that do not
+ * over-subscribe the code space (incomplete codes pass). 1 or 0.
+ */
+int ziaa_huff_lengths_valid(const uint8_t *len, unsigned n);
 
 /*
  * ziaa_huff_from_histogram - a table for a literal/length and distance

@@ -30,10 +30,9 @@
 
 #define DSTATE_MAGIC 0x5a4d4454u /* "TDMZ": tables written by this model */
 
-/* The fixed code has 288 literal/length symbols (RFC 1951 §3.2.6): 286 and 287 are
- * invalid but their 8-bit codes come before every 9-bit code in canonical order,
- * so the decoder is built over all 288 (a dynamic table leaves the last two 0). */
-#define LL_DECODE_SYMBOLS 288
+/* The literal/length decoder covers all of the fixed code's symbols, so that its
+ * 9-bit codes land right (huff.h); a dynamic table leaves the last two at 0. */
+#define LL_DECODE_SYMBOLS ZIAA_FIXED_LL_SYMBOLS
 
 /* The model's use of the device-private AECS area. */
 struct dstate {
@@ -226,8 +225,7 @@ struct job {
 
 static void fixed_tables(struct job *j)
 {
-	for (unsigned i = 0; i < LL_DECODE_SYMBOLS; i++)
-		j->ll_len[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+	ziaa_huff_fixed_ll_lengths(j->ll_len);
 	/* distance codes 30 and 31 (5 bits, last in order) stay undefined: error 12 */
 	memset(j->d_len, 5, sizeof(j->d_len));
 }
@@ -478,30 +476,17 @@ static void write_aecs(const struct iaa_hw_desc *d, struct iaa_hw_aecs_decomp *w
 	memcpy(wr, &a, d->src2_size < sizeof(a) ? d->src2_size : sizeof(a));
 }
 
-/* Restore a stream from an AECS a previous job wrote. Returns 0 or -error. */
-/* Lengths of at most 15 bits that do not over-subscribe the code space. */
-static int lengths_valid(const uint8_t *len, unsigned n)
-{
-	uint32_t kraft = 0;
-
-	for (unsigned i = 0; i < n; i++) {
-		if (len[i] > 15)
-			return 0;
-		if (len[i])
-			kraft += 1u << (15 - len[i]);
-	}
-	return kraft <= 1u << 15;
-}
-
 /* The AECS is the caller's memory: what the model reads back from it is checked
  * before use, so a damaged one is error 22 rather than a read out of bounds. */
 static int dstate_valid(const struct dstate *ds)
 {
-	return lengths_valid(ds->ll_len, LL_DECODE_SYMBOLS) && lengths_valid(ds->d_len, IAA_D_SYMBOLS) &&
+	return ziaa_huff_lengths_valid(ds->ll_len, LL_DECODE_SYMBOLS) &&
+	       ziaa_huff_lengths_valid(ds->d_len, IAA_D_SYMBOLS) &&
 	       ds->pending_bits <= 64 * sizeof(((struct iaa_hw_aecs_decomp *)0)->in_accum) / sizeof(uint64_t) &&
 	       ds->stored_left <= 0xffff && ds->state <= ST_DONE;
 }
 
+/* Restore a stream from an AECS a previous job wrote. Returns 0 or -error. */
 static int resume(struct job *j, const struct iaa_hw_aecs_decomp *rd, uint32_t src2_size)
 {
 	const struct dstate *ds = (const void *)rd->dstate;
