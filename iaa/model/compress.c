@@ -26,6 +26,16 @@
 #include "iaa/checksum.h"
 #include "iaa/huff.h"
 
+/* put_string - append the first nbits of p (LSB first, as DEFLATE orders bits). */
+static void put_string(struct ziaa_model_bits *w, const uint8_t *p, uint32_t nbits)
+{
+	for (uint32_t b = 0; b < nbits; b += 8) {
+		unsigned n = nbits - b < 8 ? nbits - b : 8;
+
+		ziaa_model_bits_put(w, p[b >> 3] & ((1u << n) - 1), n);
+	}
+}
+
 /* generate - 1-pass header generation: tables into gen, the header into h. */
 static void generate(const uint8_t *src, uint32_t n, int bfinal, struct iaa_hw_aecs_comp *gen,
 		     struct ziaa_huff_header *h)
@@ -95,19 +105,16 @@ void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *
 		return;
 	}
 	w = (struct ziaa_model_bits){ dst, d->max_dst_size, 0, 0, 0, 0 };
-	for (uint32_t b = 0; rd && b < rd->out_accum_bits && b < 8 * sizeof(rd->out_accum); b += 8) {
-		uint32_t n = rd->out_accum_bits - b < 8 ? rd->out_accum_bits - b : 8;
-
-		ziaa_model_bits_put(&w, rd->out_accum[b >> 3] & ((1u << n) - 1), n);
-	}
+	if (rd)
+		put_string(&w, rd->out_accum,
+			   rd->out_accum_bits < 8 * sizeof(rd->out_accum) ? rd->out_accum_bits
+									  : 8 * sizeof(rd->out_accum));
 	tables = rd;
 	if (hdr_gen) {
 		struct ziaa_huff_header h;
 
 		generate(src, d->src1_size, hdr_gen == IAA_HDR_GEN_1PASS_FINAL, &gen, &h);
-		for (unsigned b = 0; b < h.bits; b += 8)
-			ziaa_model_bits_put(&w, h.bytes[b >> 3] & 0xffu >> (b + 8 > h.bits ? b + 8 - h.bits : 0),
-					    h.bits - b < 8 ? h.bits - b : 8);
+		put_string(&w, h.bytes, h.bits);
 		tables = &gen;
 	}
 	missing = ziaa_model_lz77_code(src, d->src1_size, tables, &w, end_proc != IAA_END_PROC_NONE);
