@@ -50,6 +50,26 @@ static inline long tinflate_raw(const uint8_t *src, size_t n, uint8_t *dst, size
 	return ret == Z_STREAM_END ? (long)s.total_out : -1;
 }
 
+/* tdeflate_raw - src as a raw DEFLATE stream by zlib (level, windowBits wbits,
+ * strategy) in one call: its size, or -1 if it did not fit in cap. */
+static inline long tdeflate_raw(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, int level, int wbits,
+				int strategy)
+{
+	z_stream s;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	if (deflateInit2(&s, level, Z_DEFLATED, -wbits, 8, strategy) != Z_OK)
+		return -1;
+	s.next_in = (Bytef *)(uintptr_t)src;
+	s.avail_in = (uInt)n;
+	s.next_out = dst;
+	s.avail_out = (uInt)cap;
+	ret = deflate(&s, Z_FINISH);
+	deflateEnd(&s);
+	return ret == Z_STREAM_END ? (long)s.total_out : -1;
+}
+
 /* tkraft - the Kraft sum of n code lengths, scaled by 2^15: 1 << 15 is complete. */
 static inline uint32_t tkraft(const uint8_t *len, unsigned n)
 {
