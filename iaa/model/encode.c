@@ -2,21 +2,26 @@
 /*
  * iaa/model/encode.c - the model's LZ77 parse and Huffman coder (one pass)
  *
- * The engine behind COMPRESS (compress.c holds the descriptor's semantics). One
- * pass over the input finds matches in the device's 4 KB window (digest §7) and
- * either counts the symbols (statistics mode, §6.5) or codes them at once with
- * the AECS tables (§5.1: entries are len << 15 | unreversed code; emitted LSB
- * first after bit reversal, as DEFLATE wants).
+ * The engine behind COMPRESS (compress.c holds the descriptor's semantics). The
+ * parse finds matches in the device's 4 KB window (digest §7) and either counts
+ * the symbols (statistics mode, §6.5) or codes them at once with the AECS tables
+ * (§5.1: entries are len << 15 | unreversed code; emitted LSB first after bit
+ * reversal, as DEFLATE wants).
  *
  * The parse is greedy: a match is taken at the first position that has one, as
  * in the published RFC-sentence hardware outputs (../shared/vectors; the "Join us"
- * ones differ, see the README). Each hash bucket keeps the two most recent
- * positions of a 3-byte prefix's hash; the longest match wins and the nearer one
- * breaks a tie. The device's own matcher is not documented; this one reproduces
- * the RFC-sentence outputs (canned and dynamic) bit for bit.
+ * ones differ, see the README). Every position is indexed (search.c); of a
+ * bucket's two candidates the longest match wins and the newer breaks a tie. The
+ * device's own matcher is not documented; this one reproduces the RFC-sentence
+ * outputs (canned and dynamic) bit for bit.
  *
- * Speed: tokens go into a 64-bit accumulator that is stored 8 bytes at a time
- * while at least 8 bytes of room remain, then a byte at a time up to max_dst_size.
+ * Two stages per batch of positions: search.c searches and indexes all of them
+ * (16 at a time with AVX-512), then the walk here takes a token where the last
+ * one ended and emits it without a branch on its kind: a literal's and a match's
+ * codes are both looked up and one is selected. Only a match of 8 or more goes
+ * back to the bytes. Tokens go into a 64-bit accumulator that is stored 8 bytes at
+ * a time while at least 8 bytes of room remain, then a byte at a time up to
+ * max_dst_size.
  */
 #include "iaa/model/model.h"
 
@@ -24,88 +29,41 @@
 
 #include "iaa/deflate.h"
 #include "iaa/huff.h"
+#include "iaa/model/lz77.h"
 
-/* Tunable. HASH_BITS: 2^HASH_BITS buckets of two positions each; more cost a larger
- * memset per job and cache misses, fewer cost collisions (the window holds at most
- * 4096 positions). */
-#define HASH_BITS 12
+/* Tunable. BATCH: positions per batch; its slots and info bytes stay in L1 beside
+ * the buckets; more cost cache and adapt later, fewer cost loop overhead. Over
+ * 258, so that a match never jumps a whole batch. LONG_TOKEN: the mean token
+ * length (bytes) from which a batch is parsed token by token (see parse): every
+ * position searched costs about as much as a token searched alone and a long
+ * match indexed (Silesia nci and xml: 1.7x faster than searching them all). */
+#define BATCH 2048
+#define LONG_TOKEN 5
 
-/* Positions inside a match are indexed whole up to INSERT_MAX bytes; a longer
- * match indexes only its last INSERT_TAIL. Indexing all of them finds more in
- * repetitive data (Silesia xml: 2.6% smaller) at a hash and a store per byte, 13%
- * slower there; 16 keeps the RFC-sentence hardware outputs bit for bit. */
+/* In a batch of long tokens a match longer than INSERT_MAX + INSERT_TAIL indexes
+ * only its first INSERT_MAX and last INSERT_TAIL positions (the rest cost a hash and a store each
+ * and are rarely a better candidate than the ones kept). */
 #define INSERT_MAX 16
 #define INSERT_TAIL 4
 
-/* Bytes readable at a position for the main loop's unchecked loads. */
-#define WIDE 8
-
-static inline uint32_t load32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* The first three bytes at p, little-endian; p[3] is readable when four is set. */
-static inline uint32_t load3(const uint8_t *p, int four)
-{
-	return four ? load32(p) & 0xffffff : (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-}
-
-static inline uint32_t hash3(uint32_t v)
-{
-	return (v * 0x9e3779b1u) >> (32 - HASH_BITS);
-}
-
-/* Length symbol (0-28, add 257) of a match length 3-258: RFC 1951 §3.2.5. */
+/* Length symbol (0-28, add 257) of a match length 3-258: RFC 1951 §3.2.5. Both
+ * forms are computed and one selected, so the token loop has no branch here. */
 static inline unsigned len_sym(unsigned len)
 {
-	unsigned l = len - 3, b;
+	unsigned l = len - 3, b = 31 - (unsigned)__builtin_clz(l | 4);
+	unsigned s = 4 * (b - 1) + ((l >> (b - 2)) & 3);
 
-	if (len == ZIAA_MAX_MATCH)
-		return 28;
-	if (l < 8)
-		return l;
-	b = 31 - (unsigned)__builtin_clz(l);
-	return 4 * (b - 1) + ((l >> (b - 2)) & 3);
+	s = l < 8 ? l : s;
+	return len == ZIAA_MAX_MATCH ? 28 : s;
 }
 
-/* Distance symbol (0-29) of a distance 1-32768. */
+/* Distance symbol (0-29) of a distance 1-32768; without a branch, like len_sym. */
 static inline unsigned dist_sym(unsigned dist)
 {
-	unsigned d = dist - 1, b;
+	unsigned d = dist - 1, b = 31 - (unsigned)__builtin_clz(d | 2);
+	unsigned s = 2 * b + ((d >> (b - 1)) & 1);
 
-	if (d < 4)
-		return d;
-	b = 31 - (unsigned)__builtin_clz(d);
-	return 2 * b + ((d >> (b - 1)) & 1);
-}
-
-/* Bytes equal at a and b, at most limit. */
-static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned limit)
-{
-	unsigned l = 0;
-
-	while (l + 8 <= limit) {
-		uint64_t x = load64(a + l) ^ load64(b + l);
-
-		if (x)
-			return l + (unsigned)__builtin_ctzll(x) / 8;
-		l += 8;
-	}
-	while (l < limit && a[l] == b[l])
-		l++;
-	return l;
+	return d < 4 ? d : s;
 }
 
 void ziaa_model_bits_put(struct ziaa_model_bits *w, uint64_t bits, unsigned n)
@@ -217,201 +175,144 @@ static void load_coder(struct coder *c, const uint32_t *ll, const uint32_t *d)
 	c->mode = complete ? CODE : CHECK;
 }
 
-/* One literal: counted, or coded (one without a code sets *missing in CHECK). */
-static inline __attribute__((always_inline)) void literal(uint8_t b, const struct coder *c,
-							  struct ziaa_model_bits *w,
-							  struct iaa_hw_histogram *hist, uint32_t *missing,
-							  const enum mode mode)
+/*
+ * emit - one token at i: a literal (len 0) or a match of len at dist, counted into
+ * ll/dc (COUNT; a literal's distance count goes to the dropped dc[IAA_D_SYMBOLS])
+ * or coded into w with c. Both codes are looked up and one selected: no branch on
+ * the token's kind.
+ */
+static inline __attribute__((always_inline)) void emit(const uint8_t *src, uint32_t i, uint32_t len,
+						       uint32_t dist, const struct coder *c,
+						       struct ziaa_model_bits *w, uint32_t *ll, uint32_t *dc,
+						       uint32_t *missing, const enum mode mode)
 {
+	uint32_t is_m = len != 0, lit = src[i];
+
+	dist = is_m ? dist : 1;
 	if (mode == COUNT) {
-		hist->ll_count[b]++;
+		ll[is_m ? 257 + len_sym(len) : lit]++;
+		dc[is_m ? dist_sym(dist) : IAA_D_SYMBOLS]++;
 	} else {
-		uint32_t le = c->lit[b];
+		unsigned ds = dist_sym(dist);
+		uint32_t le = c->len[len], de = c->dist[ds], lc = c->lit[lit];
+		unsigned ln = le >> 24, dn = de >> 24;
+		uint64_t mb = (le & 0xffffff) | ((de & 0xffffff) | (uint64_t)(dist - ziaa_dist_base[ds]) << dn) << ln;
 
-		add(w, le & 0xffffff, le >> 24);
-		if (mode == CHECK)
-			*missing |= le == 0;
-		drain(w);
-	}
-}
-
-static inline __attribute__((always_inline)) void match(unsigned len, uint32_t dist, const struct coder *c,
-							struct ziaa_model_bits *w,
-							struct iaa_hw_histogram *hist, uint32_t *missing,
-							const enum mode mode)
-{
-	unsigned ds = dist_sym(dist);
-
-	if (mode == COUNT) {
-		hist->ll_count[257 + len_sym(len)]++;
-		hist->d_count[ds]++;
-	} else {
-		uint32_t le = c->len[len], de = c->dist[ds];
-		unsigned dn = de >> 24;
-
-		add(w, le & 0xffffff, le >> 24);
-		add(w, (de & 0xffffff) | (uint64_t)(dist - ziaa_dist_base[ds]) << dn, dn + ziaa_dist_extra[ds]);
-		if (mode == CHECK)
-			*missing |= de == 0; /* a distance without a code, like a literal */
+		add(w, is_m ? mb : lc & 0xffffff, is_m ? ln + dn + ziaa_dist_extra[ds] : lc >> 24);
+		if (mode == CHECK) /* a literal or a distance without a code */
+			*missing |= (is_m ? de : lc) == 0;
 		drain(w);
 	}
 }
 
 /*
- * A bucket holds the two most recent positions with its hash, newest in the low
- * half, each as its low 16 bits: 16 KB of buckets stay in the L1 cache, and the
- * bucket load is on the loop's critical path. A distance is taken modulo 65536;
- * a position that old aliases a nearer one, which is harmless: every candidate's
- * bytes are compared, so a match found there is a real one. An empty bucket
- * (0x8080) is more than 4 KB away for the first 32 KB of a job.
- */
-typedef uint32_t bucket;
-
-static inline bucket push(bucket slot, uint32_t pos)
-{
-	return slot << 16 | (pos & 0xffff);
-}
-
-#define EMPTY_BYTE 0x80
-
-/* Index position k (3 readable bytes at least) in its bucket. */
-static inline void insert(bucket *table, const uint8_t *src, uint32_t k, uint32_t n)
-{
-	bucket *s = &table[hash3(load3(src + k, k + 4 <= n))];
-
-	*s = push(*s, k);
-}
-
-/*
- * longest - the longer of the bucket's two candidates for position i (0 if
- * neither gives 3 bytes), the nearer on a tie; its distance in *dist. Where 8
- * bytes are readable (wide) each candidate is measured to 8 bytes with one XOR
- * and no branch, and only a match of 8 or more is extended byte by byte.
- */
-static inline __attribute__((always_inline)) unsigned longest(const uint8_t *src, uint32_t i, uint32_t n,
-							      bucket slot, const int wide, uint32_t *dist)
-{
-	/* a distance of 0 (modulo 65536) wraps to 0xffffffff below: not in the window */
-	uint32_t d0 = (i - slot) & 0xffff, d1 = (i - (slot >> 16)) & 0xffff;
-	/* all ones when the candidate lies in the window */
-	uint32_t m0 = -(uint32_t)(d0 - 1 < IAA_HISTORY_SIZE), m1 = -(uint32_t)(d1 - 1 < IAA_HISTORY_SIZE);
-	unsigned l0, l1;
-
-	if (wide) {
-		uint64_t cur = load64(src + i);
-		/* an unusable candidate is read at distance 0 (itself) and then ignored */
-		uint64_t x0 = cur ^ load64(src + i - (d0 & m0));
-		uint64_t x1 = cur ^ load64(src + i - (d1 & m1));
-
-		l0 = (((unsigned)__builtin_ctzll(x0 | 1ull << 63) >> 3) + (x0 == 0)) & m0;
-		l1 = (((unsigned)__builtin_ctzll(x1 | 1ull << 63) >> 3) + (x1 == 0)) & m1;
-		if (__builtin_expect((l0 | l1) & 8, 0)) {
-			unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
-
-			if (l0 == 8)
-				l0 = 8 + match_len(src + i + 8, src + i - d0 + 8, limit - 8);
-			if (l1 == 8)
-				l1 = 8 + match_len(src + i + 8, src + i - d1 + 8, limit - 8);
-		}
-	} else {
-		unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
-
-		l0 = m0 ? match_len(src + i, src + i - d0, limit) : 0;
-		l1 = m1 ? match_len(src + i, src + i - d1, limit) : 0;
-	}
-	*dist = l1 > l0 ? d1 : d0;
-	l0 = l1 > l0 ? l1 : l0;
-	return l0 < ZIAA_MIN_MATCH ? 0 : l0;
-}
-
-/*
- * step - search position i, emit its token and index what it covers; returns the
- * next position. wide: WIDE bytes are readable at i.
+ * step - the token at i in a batch of long tokens: search i alone, push it, and
+ * index what the match covers (all of a short match, the first INSERT_MAX and
+ * the last INSERT_TAIL positions of a long one). Returns the length (0: a literal) and the
+ * distance in *dist. wide: WIDE bytes are readable at i.
  */
 static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, uint32_t i, uint32_t n,
-							   bucket *table, const struct coder *c,
-							   struct ziaa_model_bits *w, struct iaa_hw_histogram *hist,
-							   uint32_t *missing, const enum mode mode, const int wide)
+							   bucket *table, const struct coder *c, uint32_t *dist,
+							   const enum mode mode, const int wide)
 {
-	uint32_t h = hash3(load3(src + i, wide || i + 4 <= n)), dist, e, k = i + 1;
-	bucket slot = table[h];
-	unsigned best = longest(src, i, n, slot, wide, &dist);
+	bucket *s = &table[hash3(load3(src + i, wide || i + 4 <= n))];
+	bucket slot = *s;
+	uint32_t len = longest(src, i, n, slot, wide, dist), e;
 
-	table[h] = push(slot, i);
-	if (mode == CHECK) /* a lookup on the loop's critical path: only when needed */
-		best = c->len_cap[best];
-	if (best < ZIAA_MIN_MATCH) {
-		literal(src[i], c, w, hist, missing, mode);
-		return i + 1;
+	*s = push(slot, i);
+	if (mode == CHECK)
+		len = c->len_cap[len];
+	e = i + len;
+	if (len > INSERT_MAX + INSERT_TAIL) {
+		ziaa_model_index(src, n, i + 1, i + 1 + INSERT_MAX, table);
+		ziaa_model_index(src, n, e - INSERT_TAIL, e, table);
+	} else if (len) {
+		ziaa_model_index(src, n, i + 1, e, table);
 	}
-	match(best, dist, c, w, hist, missing, mode);
-	/* index the positions the match covers, so later matches can start there (all
-	 * of a short match, the last INSERT_TAIL of a long one) */
-	e = i + best;
-	if (wide && best <= 4 && i + 8 <= n) {
-		/* the common short match without a loop: i + 1 and i + 2 always, i + 3 when
-		 * covered (else into the spare bucket, never read) */
-		uint64_t v = load64(src + i);
-		uint32_t h1 = hash3((uint32_t)(v >> 8) & 0xffffff), h2 = hash3((uint32_t)(v >> 16) & 0xffffff);
-		uint32_t h3 = best > 3 ? hash3((uint32_t)(v >> 24) & 0xffffff) : 1u << HASH_BITS;
-
-		table[h1] = push(table[h1], i + 1);
-		table[h2] = push(table[h2], i + 2);
-		table[h3] = push(table[h3], i + 3);
-		return e;
-	}
-	if (best > INSERT_MAX)
-		k = e - INSERT_TAIL;
-	if (e + 4 <= n) {
-		for (; k < e; k++) {
-			bucket *s = &table[hash3(load32(src + k) & 0xffffff)];
-
-			*s = push(*s, k);
-		}
-	} else {
-		for (; k < e && k + ZIAA_MIN_MATCH <= n; k++)
-			insert(table, src, k, n);
-	}
-	return e;
+	return len;
 }
 
 /*
  * parse - the greedy 4 KB-window parse of src[0..n): counts into hist (COUNT) or
  * codes into *out with c. Returns nonzero if a symbol had no code (CHECK only).
- * Inlined once per mode so each is compiled without the others' branches. The
- * main loop runs while 8 bytes are readable; the last 7 positions take the
- * careful path with the same rules.
+ *
+ * A batch at a time, in one of two ways, chosen from the batch before (so the
+ * parse depends on the data alone, never on the CPU):
+ * - short tokens (the first batch, and after a batch averaging under LONG_TOKEN
+ *   bytes a token): every position is searched and indexed ahead (search.c, 16 at
+ *   a time with AVX-512), then the walk takes a token where the last one ended;
+ * - long tokens: each token's start is searched alone and only part of a long
+ *   match is indexed (step), as most of the batch is inside matches.
+ * Inlined once per mode so each is compiled without the others' work.
  */
 static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint32_t n, const struct coder *c,
 						       struct ziaa_model_bits *out, struct iaa_hw_histogram *hist,
-						       bucket *table, const enum mode mode)
+						       bucket *table, uint32_t *slots, uint8_t *info,
+						       const enum mode mode)
 {
 	/* a local copy: stores to dst could alias *out and force reloads */
 	struct ziaa_model_bits w = mode == COUNT ? (struct ziaa_model_bits){ 0 } : *out;
-	uint32_t missing = 0, i = 0;
+	uint32_t missing = 0, i = 0, built = 0, tokens = BATCH;
+	/* COUNT: a literal counts into dc[IAA_D_SYMBOLS], which is dropped */
+	uint32_t ll[IAA_LL_SYMBOLS], dc[IAA_D_SYMBOLS + 1];
 
+	if (mode == COUNT) {
+		memset(ll, 0, sizeof(ll));
+		memset(dc, 0, sizeof(dc));
+	}
 	memset(table, EMPTY_BYTE, sizeof(bucket) << HASH_BITS);
-	while (i + WIDE <= n)
-		i = step(src, i, n, table, c, &w, hist, &missing, mode, 1);
-	while (i + ZIAA_MIN_MATCH <= n)
-		i = step(src, i, n, table, c, &w, hist, &missing, mode, 0);
-	for (; i < n; i++)
-		literal(src[i], c, &w, hist, &missing, mode);
-	if (mode != COUNT)
+	while (i < n) {
+		uint32_t start = built, dist;
+		int long_tokens = tokens * LONG_TOKEN < BATCH;
+
+		built = n - built < BATCH ? n : built + BATCH;
+		tokens = 0;
+		if (long_tokens) {
+			for (; i < built; tokens++) {
+				uint32_t len = i + WIDE <= n ? step(src, i, n, table, c, &dist, mode, 1)
+							     : step(src, i, n, table, c, &dist, mode, 0);
+
+				emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
+				i += len ? len : 1;
+			}
+			continue;
+		}
+		/* a match from the batch before may have covered its first positions */
+		start = i > start ? i : start;
+		ziaa_model_search(src, n, start, built, table, slots, info);
+		for (; i < built; tokens++) {
+			uint32_t slot = slots[i - start], inf = info[i - start], len = inf & 15;
+
+			dist = (i - (slot >> (inf & 16))) & 0xffff;
+			if (__builtin_expect(len == 8, 0)) /* 8 bytes matched: measure it whole */
+				len = longest(src, i, n, slot, 1, &dist);
+			if (mode == CHECK) /* a lookup on the token's critical path: only when needed */
+				len = c->len_cap[len];
+			emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
+			i += len ? len : 1;
+		}
+	}
+	if (mode == COUNT) {
+		memcpy(hist->ll_count, ll, sizeof(ll));
+		memcpy(hist->d_count, dc, sizeof(hist->d_count));
+	} else {
 		*out = w;
+	}
 	return missing != 0;
 }
 
-/* Per-thread scratch: the hash buckets and the loaded tables. */
+/* Per-thread scratch: the hash buckets, one batch's search results, the tables. */
 static __thread struct {
-	bucket table[(1u << HASH_BITS) + 1]; /* and a spare bucket, written, never read */
+	bucket table[1u << HASH_BITS];
+	uint32_t slots[BATCH];
+	uint8_t info[BATCH];
 	struct coder coder;
 } scratch;
 
 void ziaa_model_lz77_stats(const uint8_t *src, uint32_t n, struct iaa_hw_histogram *hist)
 {
 	memset(hist, 0, sizeof(*hist));
-	parse(src, n, NULL, NULL, hist, scratch.table, COUNT);
+	parse(src, n, NULL, NULL, hist, scratch.table, scratch.slots, scratch.info, COUNT);
 }
 
 int ziaa_model_lz77_code(const uint8_t *src, uint32_t n, const struct iaa_hw_aecs_comp *tables,
@@ -422,9 +323,9 @@ int ziaa_model_lz77_code(const uint8_t *src, uint32_t n, const struct iaa_hw_aec
 
 	load_coder(c, tables->ll_code, tables->d_code);
 	if (c->mode == CODE)
-		missing = parse(src, n, c, w, NULL, scratch.table, CODE);
+		missing = parse(src, n, c, w, NULL, scratch.table, scratch.slots, scratch.info, CODE);
 	else
-		missing = parse(src, n, c, w, NULL, scratch.table, CHECK);
+		missing = parse(src, n, c, w, NULL, scratch.table, scratch.slots, scratch.info, CHECK);
 	if (eob) {
 		add(w, c->eob & 0xffffff, c->eob >> 24);
 		missing |= c->eob == 0;

@@ -92,6 +92,27 @@ struct ziaa_model_bits {
 /* ziaa_model_bits_put - append the low n (<= 56) bits of bits. */
 void ziaa_model_bits_put(struct ziaa_model_bits *w, uint64_t bits, unsigned n);
 
+/*
+ * ziaa_model_search - stage one of the parse (search.c): for each position k in
+ * [k0, e) of src[0..n), look it up in its bucket of table (2^12 buckets of two
+ * positions, lz77.h), push it, and write the bucket as it was to slots[k - k0] and
+ * the better candidate's length capped at 8 to info[k - k0] (0 under 3 bytes; bit 4:
+ * the older candidate). Positions are taken in order; table carries over between
+ * calls. Uses AVX-512 where the CPU has it, with results identical to
+ * ziaa_model_search_scalar(). ziaa_model_search_avx512() returns 0 and does nothing
+ * on a CPU (or build) without it. Thread-safe: all state is the caller's.
+ */
+void ziaa_model_search(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
+		       uint32_t *slots, uint8_t *info);
+void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
+			      uint32_t *slots, uint8_t *info);
+int ziaa_model_search_avx512(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
+			     uint32_t *slots, uint8_t *info);
+
+/* ziaa_model_index - push every position of [k0, e) that has 3 bytes into its
+ * bucket, in order, without searching (AVX-512 where the CPU has it). */
+void ziaa_model_index(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table);
+
 /* ziaa_model_lz77_stats - the statistics-mode histogram of src (encode.c): the
  * same parse as ziaa_model_lz77_code, counted instead of coded; no EOB counted. */
 void ziaa_model_lz77_stats(const uint8_t *src, uint32_t n, struct iaa_hw_histogram *hist);

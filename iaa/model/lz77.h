@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: Zlib */
+/*
+ * iaa/model/lz77.h - the model's LZ77 primitives: loads, the 3-byte hash, buckets
+ * and the match measure, shared by the search (search.c) and the coder (encode.c)
+ *
+ * The window is the device's 4 KB (digest §7). Each hash bucket keeps the two most
+ * recent positions of a 3-byte prefix's hash, newest in the low half, each as its
+ * low 16 bits: 16 KB of buckets stay in the L1 cache. A distance is taken modulo
+ * 65536; a position that old aliases a nearer one, which is harmless: every
+ * candidate's bytes are compared, so a match found there is a real one. An empty
+ * bucket (EMPTY_BYTE repeated) is more than 4 KB away for the first 32 KB of a job.
+ */
+#ifndef ZIAA_MODEL_LZ77_H
+#define ZIAA_MODEL_LZ77_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "iaa/deflate.h"
+#include "iaa/hw.h"
+
+/* Tunable. HASH_BITS: 2^HASH_BITS buckets of two positions each; more cost a larger
+ * memset per job and cache misses, fewer cost collisions (the window holds at most
+ * 4096 positions). The AVX-512 search assumes 12 (its shift). */
+#define HASH_BITS 12
+#define EMPTY_BYTE 0x80
+
+/* Bytes readable at a position for the unchecked 8-byte loads. */
+#define WIDE 8
+
+typedef uint32_t bucket;
+
+static inline uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The first three bytes at p, little-endian; p[3] is readable when four is set. */
+static inline uint32_t load3(const uint8_t *p, int four)
+{
+	return four ? load32(p) & 0xffffff : (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
+#define HASH_MUL 0x9e3779b1u
+
+static inline uint32_t hash3(uint32_t v)
+{
+	return (v * HASH_MUL) >> (32 - HASH_BITS);
+}
+
+static inline bucket push(bucket slot, uint32_t pos)
+{
+	return slot << 16 | (pos & 0xffff);
+}
+
+/* Bytes equal at a and b, at most limit. */
+static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned limit)
+{
+	unsigned l = 0;
+
+	while (l + 8 <= limit) {
+		uint64_t x = load64(a + l) ^ load64(b + l);
+
+		if (x)
+			return l + (unsigned)__builtin_ctzll(x) / 8;
+		l += 8;
+	}
+	while (l < limit && a[l] == b[l])
+		l++;
+	return l;
+}
+
+/*
+ * longest - the longer of the bucket's two candidates for position i (0 if
+ * neither gives 3 bytes), the nearer (the newer) on a tie; its distance in *dist.
+ * Where 8 bytes are readable (wide) each candidate is measured to 8 bytes with
+ * one XOR and no branch, and only a match of 8 or more is extended byte by byte.
+ */
+static inline __attribute__((always_inline)) unsigned longest(const uint8_t *src, uint32_t i, uint32_t n,
+							      bucket slot, const int wide, uint32_t *dist)
+{
+	/* a distance of 0 (modulo 65536) wraps to 0xffffffff below: not in the window */
+	uint32_t d0 = (i - slot) & 0xffff, d1 = (i - (slot >> 16)) & 0xffff;
+	/* all ones when the candidate lies in the window */
+	uint32_t m0 = -(uint32_t)(d0 - 1 < IAA_HISTORY_SIZE), m1 = -(uint32_t)(d1 - 1 < IAA_HISTORY_SIZE);
+	unsigned l0, l1;
+
+	if (wide) {
+		uint64_t cur = load64(src + i);
+		/* an unusable candidate is read at distance 0 (itself) and then ignored */
+		uint64_t x0 = cur ^ load64(src + i - (d0 & m0));
+		uint64_t x1 = cur ^ load64(src + i - (d1 & m1));
+
+		l0 = (((unsigned)__builtin_ctzll(x0 | 1ull << 63) >> 3) + (x0 == 0)) & m0;
+		l1 = (((unsigned)__builtin_ctzll(x1 | 1ull << 63) >> 3) + (x1 == 0)) & m1;
+		if (__builtin_expect((l0 | l1) & 8, 0)) {
+			unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
+
+			if (l0 == 8)
+				l0 = 8 + match_len(src + i + 8, src + i - d0 + 8, limit - 8);
+			if (l1 == 8)
+				l1 = 8 + match_len(src + i + 8, src + i - d1 + 8, limit - 8);
+		}
+	} else {
+		unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
+
+		l0 = m0 ? match_len(src + i, src + i - d0, limit) : 0;
+		l1 = m1 ? match_len(src + i, src + i - d1, limit) : 0;
+	}
+	*dist = l1 > l0 ? d1 : d0;
+	l0 = l1 > l0 ? l1 : l0;
+	return l0 < ZIAA_MIN_MATCH ? 0 : l0;
+}
+
+/* The info byte of one position: its capped length and which candidate gave it. */
+static inline uint8_t info_of(unsigned best, unsigned which)
+{
+	return (uint8_t)((best < ZIAA_MIN_MATCH ? 0 : best) | which << 4);
+}
+
+/*
+ * search_one - search position k (WIDE bytes readable) and push it: the bucket as
+ * it was in *slot, and the info byte (ziaa_model_search() in model.h): the better
+ * candidate's length capped at 8, no branch on the data.
+ */
+static inline __attribute__((always_inline)) uint8_t search_one(const uint8_t *src, uint32_t k, bucket *table,
+								 uint32_t *slot)
+{
+	uint64_t v = load64(src + k);
+	bucket *s = &table[hash3((uint32_t)v & 0xffffff)];
+	bucket b = *s;
+	uint32_t d0 = (k - b) & 0xffff, d1 = (k - (b >> 16)) & 0xffff;
+	uint32_t m0 = -(uint32_t)(d0 - 1 < IAA_HISTORY_SIZE), m1 = -(uint32_t)(d1 - 1 < IAA_HISTORY_SIZE);
+	uint64_t x0 = v ^ load64(src + k - (d0 & m0)), x1 = v ^ load64(src + k - (d1 & m1));
+	/* bytes equal, 0-8 (x == 0: all 8), then 0 for a candidate out of the window */
+	unsigned l0 = (((unsigned)__builtin_ctzll(x0 | 1ull << 63) >> 3) + (x0 == 0)) & m0;
+	unsigned l1 = (((unsigned)__builtin_ctzll(x1 | 1ull << 63) >> 3) + (x1 == 0)) & m1;
+
+	*s = push(b, k);
+	*slot = b;
+	return info_of(l1 > l0 ? l1 : l0, l1 > l0);
+}
+
+#endif /* ZIAA_MODEL_LZ77_H */

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Zlib */
+/*
+ * iaa/model/search.c - the model's LZ77 match search: every position looked up
+ * and indexed, portable C and AVX-512
+ *
+ * Stage one of the model's parse (encode.c walks the result). For each position k
+ * of a batch the search reads k's bucket (lz77.h), pushes k into it, and notes the
+ * bucket as it was (slots[]) and the better candidate's length capped at 8
+ * (info[]: 0 when under 3 bytes, bit 4 set when the older candidate won). Every
+ * position is searched and indexed whatever the walk later takes, so the loop has
+ * no branch on the data, and the AVX-512 version can do 16 positions at once with
+ * exactly the scalar results: test_model_search holds the two to the byte.
+ */
+#include "iaa/model/model.h"
+
+#include "iaa/model/lz77.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX512_SEARCH 1
+#endif
+
+void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
+			      uint32_t *slots, uint8_t *info)
+{
+	uint32_t base = k;
+
+	for (; k < e && k + WIDE <= n; k++)
+		info[k - base] = search_one(src, k, table, &slots[k - base]);
+	for (; k < e; k++) { /* the last 7 positions of the input: careful loads, exact lengths */
+		slots[k - base] = 0;
+		info[k - base] = 0;
+		if (k + ZIAA_MIN_MATCH <= n) {
+			bucket *s = &table[hash3(load3(src + k, k + 4 <= n))];
+			uint32_t dist;
+			unsigned best = longest(src, k, n, *s, 0, &dist);
+
+			slots[k - base] = *s;
+			info[k - base] = info_of(best, dist != ((k - *s) & 0xffff));
+			*s = push(*s, k);
+		}
+	}
+}
+
+#ifdef HAVE_AVX512_SEARCH
+/* vpermb indices: lane j's 3-byte prefix (dword j: bytes j..j+3; the 4th is masked
+ * off) and its 8 bytes (qword j: bytes j..j+7, j = 0-7, and again from 8). */
+static const uint8_t perm3[64] __attribute__((aligned(64))) = {
+#define Q(j) j, j + 1, j + 2, j + 3
+	Q(0), Q(1), Q(2), Q(3), Q(4), Q(5), Q(6), Q(7), Q(8), Q(9), Q(10), Q(11), Q(12), Q(13), Q(14), Q(15),
+#undef Q
+};
+static const uint8_t perm8[2][64] __attribute__((aligned(64))) = {
+#define Q(j) j, j + 1, j + 2, j + 3, j + 4, j + 5, j + 6, j + 7
+	{ Q(0), Q(1), Q(2), Q(3), Q(4), Q(5), Q(6), Q(7) },
+	{ Q(8), Q(9), Q(10), Q(11), Q(12), Q(13), Q(14), Q(15) },
+#undef Q
+};
+
+#define AVX512 __attribute__((target("avx512f,avx512cd,avx512bw,avx512vbmi")))
+
+/* Bytes equal (0-8) in each qword of x = a ^ b: the trailing zero bytes. A zero
+ * x has 64 leading zeros, so 63 - 64 wraps and the minimum makes it 8. */
+static inline AVX512 __m512i equal_bytes(__m512i x)
+{
+	__m512i low = _mm512_and_si512(x, _mm512_sub_epi64(_mm512_setzero_si512(), x));
+	__m512i tz = _mm512_sub_epi64(_mm512_set1_epi64(63), _mm512_lzcnt_epi64(low));
+
+	return _mm512_min_epu64(_mm512_srli_epi64(tz, 3), _mm512_set1_epi64(8));
+}
+
+/* One candidate's capped lengths for 8 positions: cur their 8 bytes, pos the
+ * candidates' positions (the position itself when out of the window), valid which
+ * of them are in the window. */
+static inline AVX512 __m512i candidate(const uint8_t *src, __m512i cur, __m256i pos, __mmask8 valid)
+{
+	__m512i cand = _mm512_i32gather_epi64(pos, (const void *)src, 1);
+
+	return _mm512_maskz_mov_epi64(valid, equal_bytes(_mm512_xor_si512(cur, cand)));
+}
+
+/* Eight positions' info bytes from the two candidates' lengths. */
+static inline AVX512 __m128i info8(__m512i l0, __m512i l1)
+{
+	__mmask8 which = _mm512_cmpgt_epu64_mask(l1, l0);
+	__m512i best = _mm512_max_epu64(l0, l1);
+
+	best = _mm512_maskz_mov_epi64(_mm512_cmpge_epu64_mask(best, _mm512_set1_epi64(ZIAA_MIN_MATCH)), best);
+	best = _mm512_mask_or_epi64(best, which, best, _mm512_set1_epi64(16));
+	return _mm512_cvtepi64_epi8(best);
+}
+
+/* One vector of 16 positions from k: their bytes, positions, hashes, buckets and
+ * the earlier lanes that share each one's hash (c1; j1 the last of them, has1 the
+ * lanes that have one). */
+struct lanes {
+	__m512i raw, pos, h, g, c1, j1;
+	__mmask16 has1;
+};
+
+static inline AVX512 void lookup16(const uint8_t *src, uint32_t k, const bucket *table, struct lanes *v)
+{
+	const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+	__m512i w;
+
+	_Static_assert(HASH_BITS == 12, "the shift below");
+	v->raw = _mm512_loadu_si512((const void *)(src + k));
+	v->pos = _mm512_add_epi32(_mm512_set1_epi32((int)k), lane);
+	w = _mm512_and_si512(_mm512_permutexvar_epi8(_mm512_load_si512(perm3), v->raw), _mm512_set1_epi32(0xffffff));
+	v->h = _mm512_srli_epi32(_mm512_mullo_epi32(w, _mm512_set1_epi32((int)HASH_MUL)), 32 - 12);
+	v->g = _mm512_i32gather_epi32(v->h, (const void *)table, 4);
+	v->c1 = _mm512_conflict_epi32(v->h);
+	v->j1 = _mm512_sub_epi32(_mm512_set1_epi32(31), _mm512_lzcnt_epi32(v->c1));
+	v->has1 = _mm512_test_epi32_mask(v->c1, v->c1);
+}
+
+/* Each bucket ends with its last lane's push; new the lanes' newest candidates. */
+static inline AVX512 void push16(bucket *table, const struct lanes *v, __m512i newer)
+{
+	__m512i low16 = _mm512_set1_epi32(0xffff);
+
+	_mm512_i32scatter_epi32((void *)table, v->h,
+				_mm512_or_si512(_mm512_slli_epi32(newer, 16), _mm512_and_si512(v->pos, low16)), 4);
+}
+
+/*
+ * search16 - the positions [k, e) 16 at a time while 64 bytes are readable at k;
+ * returns the first position not done. Positions of one vector that share a hash
+ * see each other as the sequential loop would: CONFLICT gives each lane the
+ * earlier lanes with its hash, the newest of them is its newest candidate and the
+ * one before (or the bucket's newest) its older one; the scatter writes lanes in
+ * order, so each bucket ends with its last lane's push.
+ */
+static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
+				uint32_t *slots, uint8_t *info)
+{
+	const __m512i low16 = _mm512_set1_epi32(0xffff), one = _mm512_set1_epi32(1);
+	const __m512i p8a = _mm512_load_si512(perm8[0]), p8b = _mm512_load_si512(perm8[1]);
+	uint32_t base = k;
+
+	for (; k + 16 <= e && k + 64 <= n; k += 16) {
+		struct lanes v;
+		__m512i base_k = _mm512_set1_epi32((int)k), pos, raw, c2, j2, newer, older;
+		__mmask16 has2;
+
+		lookup16(src, k, table, &v);
+		pos = v.pos;
+		raw = v.raw;
+		/* the next earlier lane with the same hash, if any (j1 = -1 shifts to 0) */
+		c2 = _mm512_xor_si512(v.c1, _mm512_sllv_epi32(one, v.j1));
+		j2 = _mm512_sub_epi32(_mm512_set1_epi32(31), _mm512_lzcnt_epi32(c2));
+		has2 = _mm512_test_epi32_mask(c2, c2);
+		newer = _mm512_mask_add_epi32(_mm512_and_si512(v.g, low16), v.has1, base_k, v.j1);
+		older = _mm512_mask_mov_epi32(_mm512_srli_epi32(v.g, 16), v.has1, _mm512_and_si512(v.g, low16));
+		__m512i d0, d1, slot;
+		__mmask16 v0, v1;
+
+		older = _mm512_mask_add_epi32(older, has2, base_k, j2);
+		newer = _mm512_and_si512(newer, low16);
+		older = _mm512_and_si512(older, low16);
+		slot = _mm512_or_si512(_mm512_slli_epi32(older, 16), newer);
+		push16(table, &v, newer);
+		_mm512_storeu_si512((void *)(slots + (k - base)), slot);
+
+		d0 = _mm512_and_si512(_mm512_sub_epi32(pos, newer), low16);
+		d1 = _mm512_and_si512(_mm512_sub_epi32(pos, older), low16);
+		v0 = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(d0, one), _mm512_set1_epi32(IAA_HISTORY_SIZE));
+		v1 = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(d1, one), _mm512_set1_epi32(IAA_HISTORY_SIZE));
+		d0 = _mm512_sub_epi32(pos, _mm512_maskz_mov_epi32(v0, d0));
+		d1 = _mm512_sub_epi32(pos, _mm512_maskz_mov_epi32(v1, d1));
+		{
+			__m512i cur_a = _mm512_permutexvar_epi8(p8a, raw), cur_b = _mm512_permutexvar_epi8(p8b, raw);
+			__m512i l0a = candidate(src, cur_a, _mm512_castsi512_si256(d0), (__mmask8)v0);
+			__m512i l0b = candidate(src, cur_b, _mm512_extracti64x4_epi64(d0, 1), (__mmask8)(v0 >> 8));
+			__m512i l1a = candidate(src, cur_a, _mm512_castsi512_si256(d1), (__mmask8)v1);
+			__m512i l1b = candidate(src, cur_b, _mm512_extracti64x4_epi64(d1, 1), (__mmask8)(v1 >> 8));
+
+			_mm_storel_epi64((void *)(info + (k - base)), info8(l0a, l1a));
+			_mm_storel_epi64((void *)(info + (k - base) + 8), info8(l0b, l1b));
+		}
+	}
+	return k;
+}
+
+/* insert16 - index [k, e) 16 at a time while 64 bytes are readable at k, as
+ * search16 does but without measuring; returns the first position not done. */
+static AVX512 uint32_t insert16(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table)
+{
+	for (; k + 16 <= e && k + 64 <= n; k += 16) {
+		struct lanes v;
+
+		lookup16(src, k, table, &v);
+		/* each lane's newest: the last earlier lane with its hash, or the bucket's */
+		push16(table, &v, _mm512_mask_add_epi32(v.g, v.has1, _mm512_set1_epi32((int)k), v.j1));
+	}
+	return k;
+}
+
+static int avx512_usable(void)
+{
+	static int usable = -1; /* racy but idempotent: every thread computes the same */
+	int u = __atomic_load_n(&usable, __ATOMIC_RELAXED);
+
+	if (u < 0) {
+		__builtin_cpu_init();
+		u = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+		    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+		__atomic_store_n(&usable, u, __ATOMIC_RELAXED);
+	}
+	return u;
+}
+#endif
+
+int ziaa_model_search_avx512(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
+			     uint32_t *slots, uint8_t *info)
+{
+#ifdef HAVE_AVX512_SEARCH
+	if (n <= INT32_MAX && avx512_usable()) { /* gathers take signed 32-bit offsets */
+		uint32_t done = search16(src, n, k, e, table, slots, info);
+
+		ziaa_model_search_scalar(src, n, done, e, table, slots + (done - k), info + (done - k));
+		return 1;
+	}
+#else
+	(void)src, (void)n, (void)k, (void)e, (void)table, (void)slots, (void)info;
+#endif
+	return 0;
+}
+
+void ziaa_model_search(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table, uint32_t *slots,
+		       uint8_t *info)
+{
+	if (!ziaa_model_search_avx512(src, n, k, e, table, slots, info))
+		ziaa_model_search_scalar(src, n, k, e, table, slots, info);
+}
+
+void ziaa_model_index(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table)
+{
+#ifdef HAVE_AVX512_SEARCH
+	if (e - k >= 16 && n <= INT32_MAX && avx512_usable())
+		k = insert16(src, n, k, e, table);
+#endif
+	for (; k < e && k + 4 <= n; k++) {
+		bucket *s = &table[hash3(load32(src + k) & 0xffffff)];
+
+		*s = push(*s, k);
+	}
+	for (; k < e && k + ZIAA_MIN_MATCH <= n; k++) {
+		bucket *s = &table[hash3(load3(src + k, 0))];
+
+		*s = push(*s, k);
+	}
+}
