@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: Zlib */
+/*
+ * test/iaa/model/test_model_search.c - the model's match search: the AVX-512
+ * search and index give exactly the portable C results (slots, info bytes and the
+ * buckets left behind), on data that makes every hash conflict case happen
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "iaa/model/lz77.h"
+#include "iaa/model/model.h"
+
+#define MAXN (1u << 18)
+#define CHUNK 2048
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+
+static uint32_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+/* Inputs: few distinct bytes (many equal hashes in one vector), runs, text-like
+ * words, repeats at every distance around 4096 and 65536, random bytes. */
+static void fill(uint8_t *p, uint32_t n, int kind)
+{
+	static const char *words[] = { "the ", "of ", "and ", "IAA ", "deflate ", "\n", "window ", "a" };
+
+	for (uint32_t i = 0; i < n;) {
+		switch (kind) {
+		case 0:
+			p[i++] = (uint8_t)(next() % 3);
+			break;
+		case 1: {
+			uint32_t run = next() % 40, b = next() & 0xff;
+
+			for (; run-- && i < n; i++)
+				p[i] = (uint8_t)b;
+			break;
+		}
+		case 2: {
+			const char *w = words[next() % 8];
+
+			for (; *w && i < n; w++)
+				p[i++] = (uint8_t)*w;
+			break;
+		}
+		case 3: {
+			uint32_t d = (next() & 1 ? 4090 + next() % 12 : 65530 + next() % 12), len = next() % 300;
+
+			for (; len-- && i < n; i++)
+				p[i] = i >= d ? p[i - d] : (uint8_t)next();
+			break;
+		}
+		default:
+			p[i++] = (uint8_t)next();
+		}
+	}
+}
+
+static void compare(const uint8_t *src, uint32_t n, uint32_t chunk)
+{
+	static bucket ta[1u << HASH_BITS], tb[1u << HASH_BITS];
+	static uint32_t sa[CHUNK], sb[CHUNK];
+	static uint8_t ia[CHUNK], ib[CHUNK];
+
+	memset(ta, EMPTY_BYTE, sizeof(ta));
+	memset(tb, EMPTY_BYTE, sizeof(tb));
+	for (uint32_t k = 0; k < n; k += chunk) {
+		uint32_t e = n - k < chunk ? n : k + chunk;
+
+		ziaa_model_search_scalar(src, n, k, e, ta, sa, ia);
+		assert_int_equal(ziaa_model_search_avx512(src, n, k, e, tb, sb, ib), 1);
+		if (memcmp(sa, sb, (e - k) * sizeof(sa[0])) != 0 || memcmp(ia, ib, e - k) != 0) {
+			for (uint32_t j = 0; j < e - k; j++)
+				if (sa[j] != sb[j] || ia[j] != ib[j])
+					fail_msg("n %u: position %u: scalar %08x/%02x, AVX-512 %08x/%02x", n, k + j,
+						 sa[j], ia[j], sb[j], ib[j]);
+		}
+		assert_memory_equal(ta, tb, sizeof(ta));
+	}
+}
+
+static void test_model_search_avx512_equals_scalar(void **state)
+{
+	uint8_t *src = malloc(MAXN);
+	static const uint32_t sizes[] = { 1, 3, 8, 15, 16, 63, 64, 65, 79, 80, 81, 1000, 4097, 70000, MAXN };
+
+	(void)state;
+	assert_non_null(src);
+	if (!ziaa_model_search_avx512(src, 0, 0, 0, NULL, NULL, NULL)) {
+		free(src);
+		print_message("this CPU has no AVX-512 (F, CD, BW, VBMI): only the portable search runs\n");
+		skip();
+	}
+	for (int kind = 0; kind < 5; kind++) {
+		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			fill(src, sizes[s], kind);
+			compare(src, sizes[s], CHUNK);
+			compare(src, sizes[s], 16 + next() % 100); /* batches at odd offsets */
+		}
+	}
+	free(src);
+}
+
+/* ziaa_model_index is push() at every position with 3 bytes, in order. */
+static void test_model_index_is_push_in_order(void **state)
+{
+	static bucket ta[1u << HASH_BITS], tb[1u << HASH_BITS];
+	uint8_t *src = malloc(MAXN);
+
+	(void)state;
+	assert_non_null(src);
+	for (int kind = 0; kind < 5; kind++) {
+		uint32_t n = 1000 + next() % (MAXN - 1000);
+
+		fill(src, n, kind);
+		memset(ta, EMPTY_BYTE, sizeof(ta));
+		memset(tb, EMPTY_BYTE, sizeof(tb));
+		for (uint32_t k = 0; k < n;) {
+			uint32_t e = k + next() % 200;
+
+			e = e > n ? n : e;
+			ziaa_model_index(src, n, k, e, ta);
+			for (; k < e; k++)
+				if (k + ZIAA_MIN_MATCH <= n) {
+					bucket *b = &tb[hash3(load3(src + k, 0))];
+
+					*b = push(*b, k);
+				}
+			assert_memory_equal(ta, tb, sizeof(ta));
+		}
+	}
+	free(src);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_search_avx512_equals_scalar),
+		cmocka_unit_test(test_model_index_is_push_in_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
