@@ -215,11 +215,9 @@ static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, u
 							   bucket *table, const struct coder *c, uint32_t *dist,
 							   const enum mode mode, const int wide)
 {
-	bucket *s = &table[hash3(load3(src + i, wide || i + 4 <= n))];
-	bucket slot = *s;
-	uint32_t len = longest(src, i, n, slot, wide, dist), e;
+	bucket slot;
+	uint32_t len = find(src, i, n, table, wide, &slot, dist), e;
 
-	*s = push(slot, i);
 	if (mode == CHECK)
 		len = c->len_cap[len];
 	e = i + len;

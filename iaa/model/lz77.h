@@ -81,46 +81,81 @@ static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned li
 	return l;
 }
 
+/* The two candidates of a bucket for one position: their distances, and their
+ * lengths to at most 8 bytes (0 for a candidate outside the window). */
+struct pair {
+	uint32_t d0, d1;
+	unsigned l0, l1;
+};
+
 /*
- * longest - the longer of the bucket's two candidates for position i (0 if
- * neither gives 3 bytes), the nearer (the newer) on a tie; its distance in *dist.
- * Where 8 bytes are readable (wide) each candidate is measured to 8 bytes with
- * one XOR and no branch, and only a match of 8 or more is extended byte by byte.
+ * measure8 - both candidates of slot for position i, where WIDE bytes are readable:
+ * each measured to 8 bytes with one XOR and no branch.
  */
-static inline __attribute__((always_inline)) unsigned longest(const uint8_t *src, uint32_t i, uint32_t n,
-							      bucket slot, const int wide, uint32_t *dist)
+static inline __attribute__((always_inline)) struct pair measure8(const uint8_t *src, uint32_t i, bucket slot)
 {
 	/* a distance of 0 (modulo 65536) wraps to 0xffffffff below: not in the window */
 	uint32_t d0 = (i - slot) & 0xffff, d1 = (i - (slot >> 16)) & 0xffff;
 	/* all ones when the candidate lies in the window */
 	uint32_t m0 = -(uint32_t)(d0 - 1 < IAA_HISTORY_SIZE), m1 = -(uint32_t)(d1 - 1 < IAA_HISTORY_SIZE);
-	unsigned l0, l1;
+	uint64_t cur = load64(src + i);
+	/* an unusable candidate is read at distance 0 (itself) and then ignored */
+	uint64_t x0 = cur ^ load64(src + i - (d0 & m0)), x1 = cur ^ load64(src + i - (d1 & m1));
+	struct pair p = { d0, d1, 0, 0 };
+
+	/* bytes equal, 0-8 (x == 0: all 8) */
+	p.l0 = (((unsigned)__builtin_ctzll(x0 | 1ull << 63) >> 3) + (x0 == 0)) & m0;
+	p.l1 = (((unsigned)__builtin_ctzll(x1 | 1ull << 63) >> 3) + (x1 == 0)) & m1;
+	return p;
+}
+
+/*
+ * longest - the longer of the bucket's two candidates for position i (0 if
+ * neither gives 3 bytes), the nearer (the newer) on a tie; its distance in *dist.
+ * Where 8 bytes are readable (wide) both are measured by measure8, and only a
+ * match of 8 or more is extended byte by byte.
+ */
+static inline __attribute__((always_inline)) unsigned longest(const uint8_t *src, uint32_t i, uint32_t n,
+							      bucket slot, const int wide, uint32_t *dist)
+{
+	unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
+	struct pair p;
 
 	if (wide) {
-		uint64_t cur = load64(src + i);
-		/* an unusable candidate is read at distance 0 (itself) and then ignored */
-		uint64_t x0 = cur ^ load64(src + i - (d0 & m0));
-		uint64_t x1 = cur ^ load64(src + i - (d1 & m1));
-
-		l0 = (((unsigned)__builtin_ctzll(x0 | 1ull << 63) >> 3) + (x0 == 0)) & m0;
-		l1 = (((unsigned)__builtin_ctzll(x1 | 1ull << 63) >> 3) + (x1 == 0)) & m1;
-		if (__builtin_expect((l0 | l1) & 8, 0)) {
-			unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
-
-			if (l0 == 8)
-				l0 = 8 + match_len(src + i + 8, src + i - d0 + 8, limit - 8);
-			if (l1 == 8)
-				l1 = 8 + match_len(src + i + 8, src + i - d1 + 8, limit - 8);
+		p = measure8(src, i, slot);
+		if (__builtin_expect((p.l0 | p.l1) & 8, 0)) {
+			if (p.l0 == 8)
+				p.l0 = 8 + match_len(src + i + 8, src + i - p.d0 + 8, limit - 8);
+			if (p.l1 == 8)
+				p.l1 = 8 + match_len(src + i + 8, src + i - p.d1 + 8, limit - 8);
 		}
 	} else {
-		unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
-
-		l0 = m0 ? match_len(src + i, src + i - d0, limit) : 0;
-		l1 = m1 ? match_len(src + i, src + i - d1, limit) : 0;
+		p.d0 = (i - slot) & 0xffff;
+		p.d1 = (i - (slot >> 16)) & 0xffff;
+		p.l0 = p.d0 - 1 < IAA_HISTORY_SIZE ? match_len(src + i, src + i - p.d0, limit) : 0;
+		p.l1 = p.d1 - 1 < IAA_HISTORY_SIZE ? match_len(src + i, src + i - p.d1, limit) : 0;
 	}
-	*dist = l1 > l0 ? d1 : d0;
-	l0 = l1 > l0 ? l1 : l0;
-	return l0 < ZIAA_MIN_MATCH ? 0 : l0;
+	*dist = p.l1 > p.l0 ? p.d1 : p.d0;
+	p.l0 = p.l1 > p.l0 ? p.l1 : p.l0;
+	return p.l0 < ZIAA_MIN_MATCH ? 0 : p.l0;
+}
+
+/*
+ * find - search position i in its bucket and push it there: the match length (0:
+ * none), its distance in *dist and the bucket as it was in *slot. wide: WIDE bytes
+ * are readable at i.
+ */
+static inline __attribute__((always_inline)) unsigned find(const uint8_t *src, uint32_t i, uint32_t n,
+							   bucket *table, const int wide, bucket *slot,
+							   uint32_t *dist)
+{
+	bucket *s = &table[hash3(load3(src + i, wide || i + 4 <= n))];
+	unsigned len;
+
+	*slot = *s;
+	len = longest(src, i, n, *slot, wide, dist);
+	*s = push(*slot, i);
+	return len;
 }
 
 /* The info byte of one position: its capped length and which candidate gave it. */
@@ -137,19 +172,12 @@ static inline uint8_t info_of(unsigned best, unsigned which)
 static inline __attribute__((always_inline)) uint8_t search_one(const uint8_t *src, uint32_t k, bucket *table,
 								 uint32_t *slot)
 {
-	uint64_t v = load64(src + k);
-	bucket *s = &table[hash3((uint32_t)v & 0xffffff)];
-	bucket b = *s;
-	uint32_t d0 = (k - b) & 0xffff, d1 = (k - (b >> 16)) & 0xffff;
-	uint32_t m0 = -(uint32_t)(d0 - 1 < IAA_HISTORY_SIZE), m1 = -(uint32_t)(d1 - 1 < IAA_HISTORY_SIZE);
-	uint64_t x0 = v ^ load64(src + k - (d0 & m0)), x1 = v ^ load64(src + k - (d1 & m1));
-	/* bytes equal, 0-8 (x == 0: all 8), then 0 for a candidate out of the window */
-	unsigned l0 = (((unsigned)__builtin_ctzll(x0 | 1ull << 63) >> 3) + (x0 == 0)) & m0;
-	unsigned l1 = (((unsigned)__builtin_ctzll(x1 | 1ull << 63) >> 3) + (x1 == 0)) & m1;
+	bucket *s = &table[hash3(load32(src + k) & 0xffffff)];
+	struct pair p = measure8(src, k, *s);
 
-	*s = push(b, k);
-	*slot = b;
-	return info_of(l1 > l0 ? l1 : l0, l1 > l0);
+	*slot = *s;
+	*s = push(*s, k);
+	return info_of(p.l1 > p.l0 ? p.l1 : p.l0, p.l1 > p.l0);
 }
 
 #endif /* ZIAA_MODEL_LZ77_H */

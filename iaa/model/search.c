@@ -31,13 +31,10 @@ void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k, uint32
 		slots[k - base] = 0;
 		info[k - base] = 0;
 		if (k + ZIAA_MIN_MATCH <= n) {
-			bucket *s = &table[hash3(load3(src + k, k + 4 <= n))];
 			uint32_t dist;
-			unsigned best = longest(src, k, n, *s, 0, &dist);
+			unsigned best = find(src, k, n, table, 0, &slots[k - base], &dist);
 
-			slots[k - base] = *s;
-			info[k - base] = info_of(best, dist != ((k - *s) & 0xffff));
-			*s = push(*s, k);
+			info[k - base] = info_of(best, dist != ((k - slots[k - base]) & 0xffff));
 		}
 	}
 }
@@ -140,12 +137,10 @@ static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint
 
 	for (; k + 16 <= e && k + 64 <= n; k += 16) {
 		struct lanes v;
-		__m512i base_k = _mm512_set1_epi32((int)k), pos, raw, c2, j2, newer, older;
+		__m512i base_k = _mm512_set1_epi32((int)k), c2, j2, newer, older;
 		__mmask16 has2;
 
 		lookup16(src, k, table, &v);
-		pos = v.pos;
-		raw = v.raw;
 		/* the next earlier lane with the same hash, if any (j1 = -1 shifts to 0) */
 		c2 = _mm512_xor_si512(v.c1, _mm512_sllv_epi32(one, v.j1));
 		j2 = _mm512_sub_epi32(_mm512_set1_epi32(31), _mm512_lzcnt_epi32(c2));
@@ -162,14 +157,14 @@ static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint
 		push16(table, &v, newer);
 		_mm512_storeu_si512((void *)(slots + (k - base)), slot);
 
-		d0 = _mm512_and_si512(_mm512_sub_epi32(pos, newer), low16);
-		d1 = _mm512_and_si512(_mm512_sub_epi32(pos, older), low16);
+		d0 = _mm512_and_si512(_mm512_sub_epi32(v.pos, newer), low16);
+		d1 = _mm512_and_si512(_mm512_sub_epi32(v.pos, older), low16);
 		v0 = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(d0, one), _mm512_set1_epi32(IAA_HISTORY_SIZE));
 		v1 = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(d1, one), _mm512_set1_epi32(IAA_HISTORY_SIZE));
-		d0 = _mm512_sub_epi32(pos, _mm512_maskz_mov_epi32(v0, d0));
-		d1 = _mm512_sub_epi32(pos, _mm512_maskz_mov_epi32(v1, d1));
+		d0 = _mm512_sub_epi32(v.pos, _mm512_maskz_mov_epi32(v0, d0));
+		d1 = _mm512_sub_epi32(v.pos, _mm512_maskz_mov_epi32(v1, d1));
 		{
-			__m512i cur_a = _mm512_permutexvar_epi8(p8a, raw), cur_b = _mm512_permutexvar_epi8(p8b, raw);
+			__m512i cur_a = _mm512_permutexvar_epi8(p8a, v.raw), cur_b = _mm512_permutexvar_epi8(p8b, v.raw);
 			__m512i l0a = candidate(src, cur_a, _mm512_castsi512_si256(d0), (__mmask8)v0);
 			__m512i l0b = candidate(src, cur_b, _mm512_extracti64x4_epi64(d0, 1), (__mmask8)(v0 >> 8));
 			__m512i l1a = candidate(src, cur_a, _mm512_castsi512_si256(d1), (__mmask8)v1);
@@ -240,13 +235,8 @@ void ziaa_model_index(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bu
 	if (e - k >= 16 && n <= INT32_MAX && avx512_usable())
 		k = insert16(src, n, k, e, table);
 #endif
-	for (; k < e && k + 4 <= n; k++) {
-		bucket *s = &table[hash3(load32(src + k) & 0xffffff)];
-
-		*s = push(*s, k);
-	}
 	for (; k < e && k + ZIAA_MIN_MATCH <= n; k++) {
-		bucket *s = &table[hash3(load3(src + k, 0))];
+		bucket *s = &table[hash3(load3(src + k, k + 4 <= n))];
 
 		*s = push(*s, k);
 	}
