@@ -251,6 +251,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 	/* a local copy: stores to dst could alias *out and force reloads */
 	struct ziaa_model_bits w = mode == COUNT ? (struct ziaa_model_bits){ 0 } : *out;
 	uint32_t missing = 0, i = 0, built = 0, tokens = BATCH;
+	const int vector = ziaa_model_search_is_vector();
 	/* COUNT: a literal counts into dc[IAA_D_SYMBOLS], which is dropped */
 	uint32_t ll[IAA_LL_SYMBOLS], dc[IAA_D_SYMBOLS + 1];
 
@@ -260,7 +261,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 	}
 	memset(table, EMPTY_BYTE, sizeof(bucket) << HASH_BITS);
 	while (i < n) {
-		uint32_t start = built, dist;
+		uint32_t start = built, dist = 1;
 		int long_tokens = tokens * LONG_TOKEN < BATCH;
 
 		built = n - built < BATCH ? n : built + BATCH;
@@ -277,6 +278,28 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 		}
 		/* a match from the batch before may have covered its first positions */
 		start = i > start ? i : start;
+		if (!vector) {
+			/* what searching them all gives, searching only where tokens start */
+			uint32_t indexed = start;
+
+			for (; i < built; tokens++) {
+				uint32_t len = 0;
+				bucket slot;
+
+				index_span(src, n, indexed, i, table);
+				if (i + WIDE <= n)
+					len = find(src, i, n, table, 1, &slot, &dist);
+				else if (i + ZIAA_MIN_MATCH <= n)
+					len = find(src, i, n, table, 0, &slot, &dist);
+				indexed = i + 1;
+				if (mode == CHECK)
+					len = c->len_cap[len];
+				emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
+				i += len ? len : 1;
+			}
+			index_span(src, n, indexed, built, table);
+			continue;
+		}
 		ziaa_model_search(src, n, start, built, table, slots, info);
 		for (; i < built; tokens++) {
 			uint32_t slot = slots[i - start], inf = info[i - start], len = inf & 15;

@@ -140,6 +140,16 @@ static inline __attribute__((always_inline)) unsigned longest(const uint8_t *src
 	return p.l0 < ZIAA_MIN_MATCH ? 0 : p.l0;
 }
 
+/* index_span - push every position of [k, e) that has 3 bytes into its bucket. */
+static inline void index_span(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table)
+{
+	for (; k < e && k + ZIAA_MIN_MATCH <= n; k++) {
+		bucket *s = &table[hash3(load3(src + k, k + 4 <= n))];
+
+		*s = push(*s, k);
+	}
+}
+
 /*
  * find - search position i in its bucket and push it there: the match length (0:
  * none), its distance in *dist and the bucket as it was in *slot. wide: WIDE bytes

@@ -39,6 +39,14 @@ void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k, uint32
 	}
 }
 
+/* Set by ziaa_model_search_force_portable() (tests): no AVX-512 even if the CPU has it. */
+static int portable;
+
+void ziaa_model_search_force_portable(int on)
+{
+	__atomic_store_n(&portable, on, __ATOMIC_RELAXED);
+}
+
 #ifdef HAVE_AVX512_SEARCH
 /* vpermb indices: lane j's 3-byte prefix (dword j: bytes j..j+3; the 4th is masked
  * off) and its 8 bytes (qword j: bytes j..j+7, j = 0-7, and again from 8). */
@@ -196,6 +204,8 @@ static int avx512_usable(void)
 	static int usable = -1; /* racy but idempotent: every thread computes the same */
 	int u = __atomic_load_n(&usable, __ATOMIC_RELAXED);
 
+	if (__atomic_load_n(&portable, __ATOMIC_RELAXED))
+		return 0;
 	if (u < 0) {
 		__builtin_cpu_init();
 		u = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
@@ -235,9 +245,14 @@ void ziaa_model_index(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bu
 	if (e - k >= 16 && n <= INT32_MAX && avx512_usable())
 		k = insert16(src, n, k, e, table);
 #endif
-	for (; k < e && k + ZIAA_MIN_MATCH <= n; k++) {
-		bucket *s = &table[hash3(load3(src + k, k + 4 <= n))];
+	index_span(src, n, k, e, table);
+}
 
-		*s = push(*s, k);
-	}
+int ziaa_model_search_is_vector(void)
+{
+#ifdef HAVE_AVX512_SEARCH
+	return avx512_usable();
+#else
+	return 0;
+#endif
 }

@@ -2,7 +2,8 @@
 /*
  * test/iaa/model/test_model_search.c - the model's match search: the AVX-512
  * search and index give exactly the portable C results (slots, info bytes and the
- * buckets left behind), on data that makes every hash conflict case happen
+ * buckets left behind), on data that makes every hash conflict case happen, and
+ * the whole parse gives the same histogram and bytes on either path
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "iaa/huff.h"
 #include "iaa/model/lz77.h"
 #include "iaa/model/model.h"
 
@@ -144,11 +146,66 @@ static void test_model_index_is_push_in_order(void **state)
 	free(src);
 }
 
+/* The parse's three modes (count, code with a complete table, code with lengths
+ * over 66 left out) on one path; out gets the histogram and coded bytes. */
+static size_t parse_all(const uint8_t *src, uint32_t n, uint8_t *out, size_t cap)
+{
+	static struct iaa_hw_aecs_comp tab;
+	struct iaa_hw_histogram h;
+	struct ziaa_huff_table t;
+	struct ziaa_model_bits w = { out + sizeof(h), (uint32_t)(cap - sizeof(h)), 0, 0, 0, 0 };
+
+	ziaa_model_lz77_stats(src, n, &h);
+	memcpy(out, &h, sizeof(h));
+	ziaa_huff_from_histogram(&t, h.ll_count, h.d_count);
+	memcpy(tab.ll_code, t.ll_code, sizeof(t.ll_code));
+	memcpy(tab.d_code, t.d_code, sizeof(t.d_code));
+	assert_int_equal(ziaa_model_lz77_code(src, n, &tab, &w, 1), 0);
+	for (unsigned sym = 257 + 20; sym < IAA_LL_SYMBOLS; sym++) /* lengths 67-258 */
+		tab.ll_code[sym] = 0;
+	w.pos = (uint32_t)(w.pos + 8) & ~7u; /* keep the first stream's bytes */
+	assert_int_equal(ziaa_model_lz77_code(src, n, &tab, &w, 1), 0);
+	assert_false(w.overflow);
+	return sizeof(h) + w.pos;
+}
+
+static void test_model_parse_same_on_both_paths(void **state)
+{
+	uint8_t *src = malloc(MAXN), *a = malloc(4 * MAXN), *b = malloc(4 * MAXN);
+	static const uint32_t sizes[] = { 5, 100, 3000, 70000, MAXN };
+
+	(void)state;
+	assert_true(src && a && b);
+	if (!ziaa_model_search_is_vector()) {
+		free(src), free(a), free(b);
+		print_message("this CPU has no AVX-512: the parse runs one path only\n");
+		skip();
+	}
+	for (int kind = 0; kind < 5; kind++) {
+		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			size_t na, nb;
+
+			fill(src, sizes[s], kind);
+			memset(a, 0, 4 * MAXN);
+			memset(b, 0, 4 * MAXN);
+			na = parse_all(src, sizes[s], a, 4 * MAXN);
+			ziaa_model_search_force_portable(1);
+			assert_int_equal(ziaa_model_search_is_vector(), 0);
+			nb = parse_all(src, sizes[s], b, 4 * MAXN);
+			ziaa_model_search_force_portable(0);
+			assert_int_equal(na, nb);
+			assert_memory_equal(a, b, na);
+		}
+	}
+	free(src), free(a), free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_search_avx512_equals_scalar),
 		cmocka_unit_test(test_model_index_is_push_in_order),
+		cmocka_unit_test(test_model_parse_same_on_both_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
