@@ -268,8 +268,12 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 		tokens = 0;
 		if (long_tokens) {
 			for (; i < built; tokens++) {
-				uint32_t len = i + WIDE <= n ? step(src, i, n, table, c, &dist, mode, 1)
-							     : step(src, i, n, table, c, &dist, mode, 0);
+				uint32_t len = 0; /* the last two positions: literals */
+
+				if (i + WIDE <= n)
+					len = step(src, i, n, table, c, &dist, mode, 1);
+				else if (i + ZIAA_MIN_MATCH <= n)
+					len = step(src, i, n, table, c, &dist, mode, 0);
 
 				emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
 				i += len ? len : 1;
