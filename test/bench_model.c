@@ -8,8 +8,8 @@
  *             fixed or static mode) and its two-pass dynamic mode (statistics, then
  *             coding) against zlib level 1, throughput ratios; and compressed size against zlib
  *             level 1 at windowBits 12 (the device's 4 KB window);
- *   decompress: the model decoding its own output (whole streams: the ISA-L fast
- *             path when libisal is installed) against zlib inflating zlib -1's,
+ *   decompress: the model decoding its own output (whole streams: the fast
+ *             decoder, iaa/model/inflate.c) against zlib inflating zlib -1's,
  *             and against zlib inflating the model's own streams (same input).
  * Runs jobs synchronously (ziaa_model_execute), so the numbers are the engine's.
  * Every time is the best of ROUNDS runs, model and zlib interleaved.

@@ -536,7 +536,7 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 		rd = (const void *)(uintptr_t)(d->src2_addr + (toggle ? d->src2_size : 0));
 	if (opf & IAA_OPF_WR_SRC2_MASK)
 		wr = (void *)(uintptr_t)(d->src2_addr + (toggle ? 0 : d->src2_size));
-	/* A whole stream to its final block, nothing else asked: ISA-L's fast path. */
+	/* A whole stream to its final block, nothing else asked: the fast decoder. */
 	if (!rd && !wr && !ignore && !(opf & IAA_OPF_CRC_SELECT) &&
 	    (flags & (IAA_DECOMP_FLAG_STOP_ON_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB |
 		      IAA_DECOMP_FLAG_SUPPRESS_OUTPUT)) ==

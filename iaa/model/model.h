@@ -143,9 +143,10 @@ uint32_t ziaa_model_crc(uint32_t crc, const uint8_t *p, size_t n, int castagnoli
 
 /*
  * ziaa_model_inflate_fast - decode a whole raw DEFLATE stream (to its final block,
- * distances within 4 KB) with ISA-L into out; fills output_size, bytes_completed,
- * crc and status. Returns -1 (nothing reported) whenever the model's own decoder
- * must run instead: ISA-L missing, or anything but a clean decode (isal.c).
+ * distances within 4 KB) into out (inflate.c); fills output_size, bytes_completed,
+ * crc and status. Returns -1 (nothing reported) whenever the careful decoder must
+ * run instead: anything but a clean decode. Bytes of out past output_size, up to
+ * cap, may be overwritten. Thread-safe (per-thread tables).
  */
 int ziaa_model_inflate_fast(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap,
 			    struct ziaa_model_result *r);

@@ -3,7 +3,7 @@
  * test/fuzz/fuzz_model_decompress.c - libFuzzer target: the model's DECOMPRESS
  *
  * The first byte picks the decompress flags, the rest is src1. Each input runs
- * as a whole-stream job (the ISA-L path when it applies) and on the model's own
+ * as a whole-stream job (the fast decoder when it applies) and on the model's own
  * decoder (the same job writing an AECS); the two must agree to the byte, and a
  * successful decode must equal zlib's. Built by tools/fuzz.sh with clang's
  * -fsanitize=fuzzer,address,undefined.

@@ -4,7 +4,7 @@
  *
  * Thousands of seeded mutations (bit flips, overwritten bytes, truncations) of
  * real streams. Each one is decoded three ways: by the model as a whole-stream job
- * (its ISA-L fast path when libisal is there), by the model's own decoder (the
+ * (its fast decoder, iaa/model/inflate.c), by the model's careful decoder (the
  * same job writing an AECS, which the fast path never takes), and by the system
  * zlib. The model's two paths must report the same thing to the byte; when the
  * model succeeds zlib must agree on the output, and when zlib rejects the stream

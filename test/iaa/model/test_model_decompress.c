@@ -170,6 +170,67 @@ static void test_model_distance_beyond_4k_is_error_17(void **state)
 	free(out);
 }
 
+/* A stored block of P noise bytes, then a fixed block with one 32-byte match at
+ * distance dist (4096, 4097 or 8192) and the end of block. ISA-L with hist_bits 12
+ * accepted the far ones; the device refuses them. */
+static size_t far_match(uint8_t *z, uint32_t p, uint32_t dist)
+{
+	struct tbits w = { z, 0 };
+	uint32_t x = 7;
+
+	tbits_put(&w, 0, 3); /* not final, stored */
+	w.bits = (w.bits + 7) & ~(size_t)7;
+	tbits_put(&w, p, 16);
+	tbits_put(&w, ~p & 0xffff, 16);
+	for (uint32_t i = 0; i < p; i++) {
+		x = x * 1103515245u + 12345u;
+		tbits_put(&w, x >> 24, 8);
+	}
+	tbits_put(&w, 1, 1); /* final, fixed */
+	tbits_put(&w, 1, 2);
+	tbits_put(&w, ziaa_rev(272 - 256, 7), 7); /* length 31 + 1 */
+	tbits_put(&w, 1, 2);
+	if (dist == 4096) {
+		tbits_put(&w, ziaa_rev(23, 5), 5);
+		tbits_put(&w, 4096 - 3073, 10);
+	} else {
+		unsigned sym = dist <= 6144 ? 24 : 25;
+
+		tbits_put(&w, ziaa_rev(sym, 5), 5);
+		tbits_put(&w, dist - (sym == 24 ? 4097 : 6145), 11);
+	}
+	tbits_put(&w, 0, 7); /* end of block */
+	return (w.bits + 7) / 8;
+}
+
+static void test_model_far_distance_after_stored_block_is_error_17(void **state)
+{
+	static uint8_t z[30000], out[30000];
+	static const uint32_t dists[] = { 4096, 4097, 8192 };
+
+	(void)state;
+	for (size_t k = 0; k < 3; k++) {
+		size_t zn = far_match(z, 20000, dists[k]);
+
+		/* the whole-stream fast path's flags, then the careful decoder's */
+		for (int careful = 0; careful < 2; careful++) {
+			int ret = job(z, (uint32_t)zn, out, sizeof(out),
+				      DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB),
+				      careful ? IAA_OPF_WR_SRC2_ALWAYS : 0, careful ? sizeof(aecs[0]) : 0);
+
+			if (dists[k] == 4096) {
+				assert_int_equal(ret, ZIAA_OK);
+				assert_int_equal(cr.output_size, 20032);
+				assert_memory_equal(out + 20000, out + 20000 - 4096, 32);
+			} else {
+				assert_int_equal(ret, ZIAA_ERR_DATA);
+				assert_int_equal(cr.error_code, IAA_AE_BAD_DIST);
+				assert_int_equal(cr.output_size, 20000);
+			}
+		}
+	}
+}
+
 static void test_model_eob_rules_and_overflow(void **state)
 {
 	size_t n = 20000;
@@ -335,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_model_decodes_golden_vectors),
 		cmocka_unit_test(test_model_decodes_zlib_streams_within_4k),
 		cmocka_unit_test(test_model_distance_beyond_4k_is_error_17),
+		cmocka_unit_test(test_model_far_distance_after_stored_block_is_error_17),
 		cmocka_unit_test(test_model_eob_rules_and_overflow),
 		cmocka_unit_test(test_model_header_errors),
 		cmocka_unit_test(test_model_stream_across_jobs),

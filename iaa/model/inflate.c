@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: Zlib */
+/*
+ * iaa/model/inflate.c - the model's fast path: a whole raw DEFLATE stream decoded
+ * at once, held to the device's 4 KB window
+ *
+ * A DECOMPRESS job that only asks "decode this stream to its final block" (no AECS,
+ * no suppressed output, no ignored end bits, CRC-32) needs none of the careful
+ * decoder's state (decompress.c: history ring, token restarts, AECS). This decoder
+ * serves exactly the clean case: the moment anything is unusual (a distance beyond
+ * 4 KB or before the output's start, a code the tables do not hold, a bad header
+ * or stored length, the output full, the input ending first) it gives up, and the
+ * job reruns on the careful decoder, which reports the device's exact status.
+ * fuzz_model_decompress and test_model_corrupt hold the two to the same results.
+ *
+ * Speed: a 64-bit bit buffer refilled 8 bytes at a time; table lookups that give a
+ * literal, a length or a distance with its extra bits in one entry (a 10-bit or
+ * 8-bit first level, a second level for longer codes); matches copied 8 bytes at a
+ * time when they do not overlap within a word.
+ */
+#include "iaa/model/model.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "iaa/deflate.h"
+#include "iaa/huff.h"
+
+/* Tunable: first-level table bits. More cost a larger table to build per dynamic
+ * block; fewer send more codes to the second level. */
+#define LL_BITS 11
+#define D_BITS 9
+#define LL_SUB (15 - LL_BITS) /* second-level bits: every code fits */
+#define D_SUB (15 - D_BITS)
+
+/* An entry: code length (bits 0-4), extra bits (5-8), value (9-24: a literal, a
+ * length or distance base, a second-level offset), kind (28-31; a literal's has
+ * the sign bit, the test in the hot loop). */
+enum kind { BAD, LEN = 2, END = 3, SUB = 4, LIT = 8 };
+
+#define ENTRY(kind, value, extra, len) \
+	((uint32_t)(kind) << 28 | (uint32_t)(value) << 9 | (uint32_t)(extra) << 5 | (uint32_t)(len))
+#define KIND(e) ((e) >> 28)
+#define VALUE(e) ((e) >> 9 & 0xffff)
+#define EXTRA(e) ((e) >> 5 & 0xf)
+#define CODELEN(e) ((e)&0x1f)
+#define IS_LIT(e) ((int32_t)(e) < 0)
+/* A first-level literal entry may hold two literals: the second in bits 17-24,
+ * bit 25 set, the code length the sum of both. */
+#define PAIR (1u << 25)
+
+#define LL_ENTRIES ((1u << LL_BITS) + IAA_LL_SYMBOLS * (1u << LL_SUB))
+#define D_ENTRIES ((1u << D_BITS) + IAA_D_SYMBOLS * (1u << D_SUB))
+
+struct tables {
+	uint32_t ll[LL_ENTRIES];
+	uint32_t d[D_ENTRIES];
+};
+
+/* What symbol s of a literal/length (ll) or distance code decodes to. */
+static uint32_t meaning(int ll, unsigned s)
+{
+	if (!ll)
+		return s < 30 ? ENTRY(LEN, ziaa_dist_base[s], ziaa_dist_extra[s], 0) : 0;
+	if (s < 256)
+		return ENTRY(LIT, s, 0, 0);
+	if (s == 256)
+		return ENTRY(END, 0, 0, 0);
+	if (s < 286)
+		return ENTRY(LEN, ziaa_len_base[s - 257], ziaa_len_extra[s - 257], 0);
+	return 0; /* 286 and 287: no meaning */
+}
+
+/*
+ * build - the two-level table for code lengths len[0..n): -1 if over-subscribed.
+ * An incomplete code is kept; its unused codes are BAD entries, which make the
+ * decoder give up if the data uses one.
+ */
+static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, unsigned n, int ll)
+{
+	unsigned count[16] = { 0 }, next[16], code = 0, used = 0;
+
+	if (!ziaa_huff_lengths_valid(len, n))
+		return -1;
+	for (unsigned s = 0; s < n; s++)
+		count[len[s]]++;
+	count[0] = 0;
+	for (unsigned l = 1; l <= 15; l++)
+		next[l] = code = (code + count[l - 1]) << 1;
+	memset(t, 0, sizeof(uint32_t) << bits);
+	for (unsigned s = 0; s < n; s++) {
+		unsigned l = len[s], r, step;
+		uint32_t e = meaning(ll, s);
+
+		if (!l)
+			continue;
+		r = ziaa_huff_reverse(next[l]++, l);
+		e = e ? e | l : 0;
+		if (l <= bits) {
+			for (step = r; step < 1u << bits; step += 1u << l)
+				t[step] = e;
+			continue;
+		}
+		/* a second-level table per first-level prefix, of sub bits: every code fits */
+		{
+			unsigned p = r & ((1u << bits) - 1), off, rest = r >> bits, lr = l - bits;
+
+			if (KIND(t[p]) != SUB) {
+				off = (1u << bits) + used++ * (1u << sub);
+				t[p] = ENTRY(SUB, off - (1u << bits), 0, 0);
+				memset(t + off, 0, sizeof(uint32_t) << sub);
+			}
+			off = (1u << bits) + VALUE(t[p]);
+			for (step = rest; step < 1u << sub; step += 1u << lr)
+				t[off + step] = e;
+		}
+	}
+	return 0;
+}
+
+/*
+ * pair_literals - where a first-level literal's code leaves room for a whole
+ * second literal code in the LL_BITS looked up, make the entry give both: half
+ * the lookups on the chain for runs of literals with short codes.
+ */
+static void pair_literals(uint32_t *t)
+{
+	static __thread uint32_t one[1u << LL_BITS];
+
+	memcpy(one, t, sizeof(one));
+	for (unsigned i = 0; i < 1u << LL_BITS; i++) {
+		uint32_t e = one[i], e2, l = CODELEN(e);
+
+		if (!IS_LIT(e) || l >= LL_BITS)
+			continue;
+		e2 = one[i >> l];
+		if (IS_LIT(e2) && CODELEN(e2) <= LL_BITS - l)
+			t[i] = ENTRY(LIT, VALUE(e) | VALUE(e2) << 8, 0, l + CODELEN(e2)) | PAIR;
+	}
+}
+
+static struct tables fixed;
+static pthread_once_t fixed_once = PTHREAD_ONCE_INIT;
+
+static void build_fixed(void)
+{
+	uint8_t len[ZIAA_FIXED_LL_SYMBOLS];
+
+	ziaa_huff_fixed_ll_lengths(len);
+	build(fixed.ll, LL_BITS, LL_SUB, len, ZIAA_FIXED_LL_SYMBOLS, 1);
+	pair_literals(fixed.ll);
+	memset(len, 5, IAA_D_SYMBOLS + 2);
+	build(fixed.d, D_BITS, D_SUB, len, IAA_D_SYMBOLS + 2, 0);
+}
+
+/* The input: a 64-bit buffer of bits not yet used, LSB first. */
+struct bitin {
+	const uint8_t *p, *end;
+	uint64_t buf;
+	unsigned cnt;
+	uint32_t virt; /* zero bytes added past the end */
+};
+
+/* At least 56 bits in the buffer from 8 readable input bytes. */
+static inline void refill8(struct bitin *b)
+{
+	uint64_t v;
+
+	memcpy(&v, b->p, sizeof(v));
+	b->buf |= v << b->cnt;
+	b->p += (63 - b->cnt) >> 3;
+	b->cnt |= 56;
+}
+
+/* At least 56 bits in the buffer (zero bytes past the input's end). */
+static inline void refill(struct bitin *b)
+{
+	if (__builtin_expect(b->end - b->p >= 8, 1)) {
+		refill8(b);
+		return;
+	}
+	while (b->cnt <= 56) {
+		if (b->p < b->end)
+			b->buf |= (uint64_t)*b->p++ << b->cnt;
+		else
+			b->virt++;
+		b->cnt += 8;
+	}
+}
+
+static inline uint32_t take(struct bitin *b, unsigned n)
+{
+	uint32_t v = (uint32_t)(b->buf & ((1ull << n) - 1));
+
+	b->buf >>= n;
+	b->cnt -= n;
+	return v;
+}
+
+/* The entry for the next code, its bits consumed (the buffer holds 15 at least). */
+static inline uint32_t lookup(struct bitin *b, const uint32_t *t, unsigned bits, unsigned sub)
+{
+	uint32_t e = t[b->buf & ((1u << bits) - 1)];
+
+	if (__builtin_expect(KIND(e) == SUB, 0))
+		e = t[(1u << bits) + VALUE(e) + ((b->buf >> bits) & ((1u << sub) - 1))];
+	b->buf >>= CODELEN(e);
+	b->cnt -= CODELEN(e);
+	return e;
+}
+
+/* The reader's position in bits from the input's start. */
+static inline size_t bitpos(const struct bitin *b, const uint8_t *in)
+{
+	return ((size_t)(b->p - in) + b->virt) * 8 - b->cnt;
+}
+
+/* Move the reader to bit pos of in (pos within the input). */
+static void seek(struct bitin *b, const uint8_t *in, size_t pos)
+{
+	b->p = in + pos / 8;
+	b->buf = 0;
+	b->cnt = 0;
+	b->virt = 0;
+	refill(b);
+	take(b, pos & 7);
+}
+
+/*
+ * dynamic_header - a dynamic block's header at bit *pos, by the same parser the
+ * careful decoder uses (iaa/huff.c, so both accept the same headers), into t's
+ * tables; *pos moves past it. -1 for anything that parser refuses.
+ */
+static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tables *t)
+{
+	struct ziaa_huff_table h;
+	int bfinal;
+
+	if (ziaa_huff_parse_header_at(in, (size_t)n * 8, pos, &h, &bfinal) != 0)
+		return -1;
+	if (build(t->ll, LL_BITS, LL_SUB, h.ll_len, IAA_LL_SYMBOLS, 1) ||
+	    build(t->d, D_BITS, D_SUB, h.d_len, IAA_D_SYMBOLS, 0))
+		return -1;
+	pair_literals(t->ll);
+	return 0;
+}
+
+/* A match of len from dist back at o[pos]; the caller checked dist and room. Word
+ * copies may write up to 15 bytes past the match, inside cap. */
+static inline void copy_match(uint8_t *o, uint32_t pos, uint32_t dist, uint32_t len, uint32_t cap)
+{
+	uint8_t *d = o + pos, *e = d + len;
+	const uint8_t *s = d - dist;
+
+	if (cap - pos < len + 16) {
+		while (d < e)
+			*d++ = *s++;
+		return;
+	}
+	if (dist == 1) { /* a run of one byte: words of it */
+		uint64_t v = 0x0101010101010101ull * *s;
+
+		do {
+			memcpy(d, &v, 8);
+			d += 8;
+		} while (d < e);
+		return;
+	}
+	if (dist < 8) {
+		/* a pattern of period dist: write its first step bytes (a multiple of
+		 * dist, 8 or more) byte by byte, then copy words from step back */
+		uint32_t step = dist * ((8 + dist - 1) / dist);
+
+		for (uint32_t k = 0; k < step && d < e; k++)
+			*d++ = *s++;
+		s = d - step;
+	}
+	/* most matches are short: two words without a test, then the rest */
+	memcpy(d, s, 8);
+	memcpy(d + 8, s + 8, 8);
+	d += 16;
+	s += 16;
+	while (d < e) {
+		memcpy(d, s, 8);
+		d += 8;
+		s += 8;
+	}
+}
+
+/* Room the fast loop needs: a match and its word copy's overrun, or three literal
+ * entries of two bytes each; input for a refill after the token's 48 bits. */
+#define OUT_SLACK (ZIAA_MAX_MATCH + 16)
+#define IN_SLACK 16
+
+/* The body of a Huffman block into o at *pos; 1 at its end-of-block, -1 to give up. */
+static int body(struct bitin *in, const struct tables *t, uint8_t *o, uint32_t *pos, uint32_t cap)
+{
+	/* a local copy: byte stores to o could alias *in and force it to memory */
+	struct bitin bits = *in, *b = &bits;
+	uint32_t n = *pos;
+
+	for (;;) {
+		uint32_t e, len, de, dist;
+
+		if (__builtin_expect(cap - n >= OUT_SLACK && b->end - b->p >= IN_SLACK, 1)) {
+			/* no bound checks for literals here: up to three entries (one or two
+			 * literals each, 15 bits at most) per refill; a single literal's
+			 * entry writes a second byte that the next token overwrites */
+			refill8(b);
+			e = lookup(b, t->ll, LL_BITS, LL_SUB);
+			if (IS_LIT(e)) {
+				uint16_t two = (uint16_t)VALUE(e);
+
+				memcpy(o + n, &two, 2);
+				n += 1 + !!(e & PAIR);
+				e = lookup(b, t->ll, LL_BITS, LL_SUB);
+				if (IS_LIT(e)) {
+					two = (uint16_t)VALUE(e);
+					memcpy(o + n, &two, 2);
+					n += 1 + !!(e & PAIR);
+					e = lookup(b, t->ll, LL_BITS, LL_SUB);
+					if (IS_LIT(e)) {
+						two = (uint16_t)VALUE(e);
+						memcpy(o + n, &two, 2);
+						n += 1 + !!(e & PAIR);
+						continue;
+					}
+				}
+				refill8(b); /* the length and distance need 48 bits */
+			}
+		} else {
+			refill(b);
+			e = lookup(b, t->ll, LL_BITS, LL_SUB);
+			if (IS_LIT(e)) {
+				if (cap - n < 1 + !!(e & PAIR))
+					return -1;
+				o[n++] = (uint8_t)VALUE(e);
+				if (e & PAIR)
+					o[n++] = (uint8_t)(VALUE(e) >> 8);
+				continue;
+			}
+		}
+		if (KIND(e) == END) {
+			*pos = n;
+			*in = bits;
+			return 1;
+		}
+		if (KIND(e) != LEN)
+			return -1;
+		len = VALUE(e) + take(b, EXTRA(e));
+		de = lookup(b, t->d, D_BITS, D_SUB);
+		if (KIND(de) != LEN)
+			return -1;
+		dist = VALUE(de) + take(b, EXTRA(de));
+		if (dist > IAA_HISTORY_SIZE || dist > n || len > cap - n)
+			return -1;
+		copy_match(o, n, dist, len, cap);
+		n += len;
+	}
+}
+
+int ziaa_model_inflate_fast(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap,
+			    struct ziaa_model_result *r)
+{
+	static __thread struct tables dyn;
+	struct bitin b = { in, in + n, 0, 0, 0 };
+	uint32_t pos = 0, final = 0;
+	uint64_t used;
+
+	if (!n)
+		return -1;
+	pthread_once(&fixed_once, build_fixed);
+	while (!final) {
+		uint32_t type;
+		size_t start = bitpos(&b, in);
+
+		refill(&b);
+		final = take(&b, 1);
+		type = take(&b, 2);
+		if (type == 0) {
+			/* stored: to the byte boundary, then LEN, NLEN and the bytes, from p */
+			uint32_t len;
+
+			take(&b, b.cnt & 7);
+			if (b.virt * 8 > b.cnt)
+				return -1;
+			b.p -= b.cnt / 8 - b.virt;
+			b.buf = 0;
+			b.cnt = 0;
+			b.virt = 0;
+			if (b.end - b.p < 4)
+				return -1;
+			len = (uint32_t)b.p[0] | (uint32_t)b.p[1] << 8;
+			if ((len ^ ((uint32_t)b.p[2] | (uint32_t)b.p[3] << 8)) != 0xffff)
+				return -1;
+			b.p += 4;
+			if ((uint32_t)(b.end - b.p) < len || cap - pos < len)
+				return -1;
+			memcpy(out + pos, b.p, len);
+			b.p += len;
+			pos += len;
+			continue;
+		}
+		if (type == 3)
+			return -1;
+		if (type == 2) {
+			if (dynamic_header(in, n, &start, &dyn) != 0)
+				return -1;
+			seek(&b, in, start);
+		}
+		if (body(&b, type == 1 ? &fixed : &dyn, out, &pos, cap) != 1)
+			return -1;
+	}
+	/* where the final block ended: bytes taken, less the bits still buffered */
+	used = bitpos(&b, in);
+	if (used > (uint64_t)n * 8)
+		return -1;
+	r->bytes_completed = (uint32_t)((used + 7) / 8);
+	r->output_size = pos;
+	r->crc = ziaa_model_crc(0, out, pos, 0);
+	r->status = IAA_ST_SUCCESS;
+	return 0;
+}
