@@ -12,10 +12,11 @@
  * job reruns on the careful decoder, which reports the device's exact status.
  * fuzz_model_decompress and test_model_corrupt hold the two to the same results.
  *
- * Speed: a 64-bit bit buffer refilled 8 bytes at a time; table lookups that give a
- * literal, a length or a distance with its extra bits in one entry (a 10-bit or
- * 8-bit first level, a second level for longer codes); matches copied 8 bytes at a
- * time when they do not overlap within a word.
+ * Speed: a 64-bit bit buffer refilled 8 bytes at a time; table lookups that give
+ * one or two literals, or a length or distance with the count of its extra bits,
+ * in one entry (a 12-bit or 9-bit first level, a second level for longer codes);
+ * each next code's entry looked up before the refill (fast() below); matches
+ * copied 8 bytes at a time when they do not overlap within a word.
  */
 #include "iaa/model/model.h"
 
@@ -27,26 +28,27 @@
 
 /* Tunable: first-level table bits. More cost a larger table to build per dynamic
  * block; fewer send more codes to the second level. */
-#define LL_BITS 11
+#define LL_BITS 12
 #define D_BITS 9
 #define LL_SUB (15 - LL_BITS) /* second-level bits: every code fits */
 #define D_SUB (15 - D_BITS)
 
-/* An entry: code length (bits 0-4), extra bits (5-8), value (9-24: a literal, a
- * length or distance base, a second-level offset), kind (28-31; a literal's has
- * the sign bit, the test in the hot loop). */
+/* An entry: the bits it consumes (bits 0-5: the code, and a length's or
+ * distance's extra bits after it), the count of extra bits (6-9), value (10-25: a
+ * literal, a length or distance base, a second-level offset), kind (28-31; a
+ * literal's has the sign bit, the test in the hot loop). */
 enum kind { BAD, LEN = 2, END = 3, SUB = 4, LIT = 8 };
 
 #define ENTRY(kind, value, extra, len) \
-	((uint32_t)(kind) << 28 | (uint32_t)(value) << 9 | (uint32_t)(extra) << 5 | (uint32_t)(len))
+	((uint32_t)(kind) << 28 | (uint32_t)(value) << 10 | (uint32_t)(extra) << 6 | (uint32_t)(len))
 #define KIND(e) ((e) >> 28)
-#define VALUE(e) ((e) >> 9 & 0xffff)
-#define EXTRA(e) ((e) >> 5 & 0xf)
-#define CODELEN(e) ((e)&0x1f)
+#define VALUE(e) ((e) >> 10 & 0xffff)
+#define EXTRA(e) ((e) >> 6 & 0xf)
+#define USED(e) ((e)&0x3f)
 #define IS_LIT(e) ((int32_t)(e) < 0)
-/* A first-level literal entry may hold two literals: the second in bits 17-24,
- * bit 25 set, the code length the sum of both. */
-#define PAIR (1u << 25)
+/* A first-level literal entry may hold two literals: the second in bits 18-25,
+ * bit 26 set, the code length the sum of both. */
+#define PAIR (1u << 26)
 
 #define LL_ENTRIES ((1u << LL_BITS) + IAA_LL_SYMBOLS * (1u << LL_SUB))
 #define D_ENTRIES ((1u << D_BITS) + IAA_D_SYMBOLS * (1u << D_SUB))
@@ -94,7 +96,7 @@ static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, u
 		if (!l)
 			continue;
 		r = ziaa_huff_reverse(next[l]++, l);
-		e = e ? e | l : 0;
+		e = e ? e | (l + EXTRA(e)) : 0; /* a length's or distance's extra bits too */
 		if (l <= bits) {
 			for (step = r; step < 1u << bits; step += 1u << l)
 				t[step] = e;
@@ -128,13 +130,13 @@ static void pair_literals(uint32_t *t)
 
 	memcpy(one, t, sizeof(one));
 	for (unsigned i = 0; i < 1u << LL_BITS; i++) {
-		uint32_t e = one[i], e2, l = CODELEN(e);
+		uint32_t e = one[i], e2, l = USED(e);
 
 		if (!IS_LIT(e) || l >= LL_BITS)
 			continue;
 		e2 = one[i >> l];
-		if (IS_LIT(e2) && CODELEN(e2) <= LL_BITS - l)
-			t[i] = ENTRY(LIT, VALUE(e) | VALUE(e2) << 8, 0, l + CODELEN(e2)) | PAIR;
+		if (IS_LIT(e2) && USED(e2) <= LL_BITS - l)
+			t[i] = ENTRY(LIT, VALUE(e) | VALUE(e2) << 8, 0, l + USED(e2)) | PAIR;
 	}
 }
 
@@ -194,18 +196,6 @@ static inline uint32_t take(struct bitin *b, unsigned n)
 	b->buf >>= n;
 	b->cnt -= n;
 	return v;
-}
-
-/* The entry for the next code, its bits consumed (the buffer holds 15 at least). */
-static inline uint32_t lookup(struct bitin *b, const uint32_t *t, unsigned bits, unsigned sub)
-{
-	uint32_t e = t[b->buf & ((1u << bits) - 1)];
-
-	if (__builtin_expect(KIND(e) == SUB, 0))
-		e = t[(1u << bits) + VALUE(e) + ((b->buf >> bits) & ((1u << sub) - 1))];
-	b->buf >>= CODELEN(e);
-	b->cnt -= CODELEN(e);
-	return e;
 }
 
 /* The reader's position in bits from the input's start. */
@@ -268,7 +258,8 @@ static inline void copy_match(uint8_t *o, uint32_t pos, uint32_t dist, uint32_t 
 	if (dist < 8) {
 		/* a pattern of period dist: write its first step bytes (a multiple of
 		 * dist, 8 or more) byte by byte, then copy words from step back */
-		uint32_t step = dist * ((8 + dist - 1) / dist);
+		static const uint8_t steps[8] = { 0, 8, 8, 9, 8, 10, 12, 14 };
+		uint32_t step = steps[dist];
 
 		for (uint32_t k = 0; k < step && d < e; k++)
 			*d++ = *s++;
@@ -286,75 +277,175 @@ static inline void copy_match(uint8_t *o, uint32_t pos, uint32_t dist, uint32_t 
 	}
 }
 
-/* Room the fast loop needs: a match and its word copy's overrun, or three literal
- * entries of two bytes each; input for a refill after the token's 48 bits. */
-#define OUT_SLACK (ZIAA_MAX_MATCH + 16)
-#define IN_SLACK 16
+/* Room the fast loop needs: a match and its word copies' overrun, or two literal
+ * entries of two bytes each; input for three refills of 8 bytes. */
+#define OUT_SLACK (ZIAA_MAX_MATCH + 40)
+#define IN_SLACK 32
+
+/* The entry for the next code, its bits not consumed (the buffer holds 15 at least). */
+static inline uint32_t peek(const struct bitin *b, const uint32_t *t, unsigned bits, unsigned sub)
+{
+	uint32_t e = t[b->buf & ((1u << bits) - 1)];
+
+	if (__builtin_expect(KIND(e) == SUB, 0))
+		e = t[(1u << bits) + VALUE(e) + ((b->buf >> bits) & ((1u << sub) - 1))];
+	return e;
+}
+
+/* The value of a length or distance entry e whose code is next in the buffer:
+ * its base plus the extra bits that follow the code. */
+static inline uint32_t value(const struct bitin *b, uint32_t e)
+{
+	return VALUE(e) + (uint32_t)((b->buf >> (USED(e) - EXTRA(e))) & ((1u << EXTRA(e)) - 1));
+}
+
+static inline void consume(struct bitin *b, uint32_t e)
+{
+	b->buf >>= USED(e);
+	b->cnt -= USED(e);
+}
+
+/* A match of len (at most 258) from dist (8 or more) back at d, with room for the
+ * overrun: words, four of them without a test. */
+static inline void copy_far(uint8_t *d, uint32_t dist, uint32_t len)
+{
+	const uint8_t *s = d - dist;
+	uint8_t *e = d + len;
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+	memcpy(d, &v, 8);
+	memcpy(&v, s + 8, 8);
+	memcpy(d + 8, &v, 8);
+	memcpy(&v, s + 16, 8);
+	memcpy(d + 16, &v, 8);
+	memcpy(&v, s + 24, 8);
+	memcpy(d + 24, &v, 8);
+	if (__builtin_expect(len > 32, 0)) {
+		for (d += 32, s += 32; d < e; d += 8, s += 8) {
+			memcpy(&v, s, 8);
+			memcpy(d, &v, 8);
+		}
+	}
+}
+
+/*
+ * fast - tokens of a Huffman block into o at *pos while the output and the input
+ * have room for any token without a test: 1 at its end-of-block, -1 to give up, 0
+ * when the room runs out (the caller goes on token by token).
+ *
+ * Each next code's entry is looked up from the bits already in the buffer before
+ * the refill that follows (the buffer then holds 15 bits at least), so the lookup
+ * waits for the previous token's bits only, never for the refill's load.
+ */
+static inline int fast(struct bitin *b, const struct tables *t, uint8_t *o, uint32_t *pos, uint32_t cap)
+{
+	uint32_t n = *pos, e;
+
+	if (cap - n < OUT_SLACK || b->end - b->p < IN_SLACK)
+		return 0;
+	refill8(b);
+	e = peek(b, t->ll, LL_BITS, LL_SUB); /* at the loop's top: 56 bits, e not consumed */
+	while (__builtin_expect(cap - n >= OUT_SLACK && b->end - b->p >= IN_SLACK, 1)) {
+		uint32_t len, de, dist;
+
+		if (IS_LIT(e)) {
+			/* up to two entries (one or two literals each, 15 bits at most) per
+			 * refill; a single literal's entry writes a second byte that the next
+			 * token overwrites */
+			uint16_t two = (uint16_t)VALUE(e);
+
+			consume(b, e);
+			memcpy(o + n, &two, 2);
+			n += 1 + !!(e & PAIR);
+			e = peek(b, t->ll, LL_BITS, LL_SUB);
+			if (IS_LIT(e)) {
+				two = (uint16_t)VALUE(e);
+				consume(b, e);
+				memcpy(o + n, &two, 2);
+				n += 1 + !!(e & PAIR);
+				e = peek(b, t->ll, LL_BITS, LL_SUB);
+			}
+			refill8(b);
+			continue;
+		}
+		if (__builtin_expect(KIND(e) != LEN, 0)) {
+			if (KIND(e) != END)
+				return -1;
+			consume(b, e);
+			*pos = n;
+			return 1;
+		}
+		/* length code and extra bits (20 at most), then the distance's entry */
+		len = value(b, e);
+		consume(b, e);
+		de = peek(b, t->d, D_BITS, D_SUB);
+		refill8(b);
+		dist = value(b, de);
+		consume(b, de);
+		/* one test for a bad code, a distance too far and a match too long */
+		if (__builtin_expect((KIND(de) != LEN) | (dist > IAA_HISTORY_SIZE) | (dist > n) | (len > cap - n), 0))
+			return -1;
+		e = peek(b, t->ll, LL_BITS, LL_SUB);
+		refill8(b);
+		if (__builtin_expect(dist >= 8, 1))
+			copy_far(o + n, dist, len);
+		else
+			copy_match(o, n, dist, len, cap);
+		n += len;
+	}
+	*pos = n;
+	return 0;
+}
 
 /* The body of a Huffman block into o at *pos; 1 at its end-of-block, -1 to give up. */
 static int body(struct bitin *in, const struct tables *t, uint8_t *o, uint32_t *pos, uint32_t cap)
 {
 	/* a local copy: byte stores to o could alias *in and force it to memory */
 	struct bitin bits = *in, *b = &bits;
-	uint32_t n = *pos;
+	uint32_t n;
+	int r;
 
 	for (;;) {
 		uint32_t e, len, de, dist;
 
-		if (__builtin_expect(cap - n >= OUT_SLACK && b->end - b->p >= IN_SLACK, 1)) {
-			/* no bound checks for literals here: up to three entries (one or two
-			 * literals each, 15 bits at most) per refill; a single literal's
-			 * entry writes a second byte that the next token overwrites */
-			refill8(b);
-			e = lookup(b, t->ll, LL_BITS, LL_SUB);
-			if (IS_LIT(e)) {
-				uint16_t two = (uint16_t)VALUE(e);
-
-				memcpy(o + n, &two, 2);
-				n += 1 + !!(e & PAIR);
-				e = lookup(b, t->ll, LL_BITS, LL_SUB);
-				if (IS_LIT(e)) {
-					two = (uint16_t)VALUE(e);
-					memcpy(o + n, &two, 2);
-					n += 1 + !!(e & PAIR);
-					e = lookup(b, t->ll, LL_BITS, LL_SUB);
-					if (IS_LIT(e)) {
-						two = (uint16_t)VALUE(e);
-						memcpy(o + n, &two, 2);
-						n += 1 + !!(e & PAIR);
-						continue;
-					}
-				}
-				refill8(b); /* the length and distance need 48 bits */
-			}
-		} else {
-			refill(b);
-			e = lookup(b, t->ll, LL_BITS, LL_SUB);
-			if (IS_LIT(e)) {
-				if (cap - n < 1 + !!(e & PAIR))
-					return -1;
-				o[n++] = (uint8_t)VALUE(e);
-				if (e & PAIR)
-					o[n++] = (uint8_t)(VALUE(e) >> 8);
-				continue;
-			}
+		r = fast(b, t, o, pos, cap);
+		if (r) {
+			*in = bits;
+			return r;
+		}
+		/* one token with every test */
+		n = *pos;
+		refill(b);
+		e = peek(b, t->ll, LL_BITS, LL_SUB);
+		if (IS_LIT(e) || KIND(e) == END)
+			consume(b, e);
+		if (IS_LIT(e)) {
+			if (cap - n < 1 + !!(e & PAIR))
+				return -1;
+			o[n++] = (uint8_t)VALUE(e);
+			if (e & PAIR)
+				o[n++] = (uint8_t)(VALUE(e) >> 8);
+			*pos = n;
+			continue;
 		}
 		if (KIND(e) == END) {
-			*pos = n;
 			*in = bits;
 			return 1;
 		}
 		if (KIND(e) != LEN)
 			return -1;
-		len = VALUE(e) + take(b, EXTRA(e));
-		de = lookup(b, t->d, D_BITS, D_SUB);
+		len = value(b, e);
+		consume(b, e);
+		de = peek(b, t->d, D_BITS, D_SUB);
 		if (KIND(de) != LEN)
 			return -1;
-		dist = VALUE(de) + take(b, EXTRA(de));
+		dist = value(b, de);
+		consume(b, de);
 		if (dist > IAA_HISTORY_SIZE || dist > n || len > cap - n)
 			return -1;
 		copy_match(o, n, dist, len, cap);
-		n += len;
+		*pos = n + len;
 	}
 }
 
