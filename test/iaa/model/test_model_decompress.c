@@ -18,6 +18,7 @@
 
 #include "golden_vectors.h"
 #include "iaa/crec.h"
+#include "iaa/model/model.h"
 #include "test/iaa/bits.h"
 #include "test/iaa/model/jobs.h"
 
@@ -231,6 +232,107 @@ static void test_model_far_distance_after_stored_block_is_error_17(void **state)
 	}
 }
 
+/*
+ * Data that takes the fast decoder's every path (inflate.c: fast()): runs of
+ * period 1-7 (the near copy) of every length up to 258, far repeats of 8-4096
+ * back and up to 258 long (the word copy, its loop past 32 bytes), skewed
+ * literals whose rarest codes are 13-15 bits (second-level entries), short codes
+ * in pairs, and the end of the input and output inside a match's slack.
+ */
+static uint8_t *mixed(size_t n)
+{
+	uint8_t *p = malloc(n);
+	uint32_t x = 7;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len, k;
+
+		x = x * 1103515245u + 12345u;
+		len = 3 + (x >> 8) % 256;
+		if (len > n - i)
+			len = n - i;
+		switch ((x >> 20) % 4) {
+		case 0: /* a run of period 1-7 */
+			for (k = 0; k < len; k++)
+				p[i + k] = i + k >= 8 && k >= (x >> 24) % 7 + 1 ? p[i + k - ((x >> 24) % 7 + 1)]
+										 : (uint8_t)(x >> (k % 7));
+			break;
+		case 1: /* a repeat 8-4096 back */
+			for (k = 0; k < len; k++) {
+				size_t back = 8 + (x >> 16) % 4089;
+
+				p[i + k] = i + k >= back ? p[i + k - back] : (uint8_t)k;
+			}
+			break;
+		default: /* skewed literals: byte b with weight about 2^-b */
+			for (k = 0; k < len; k++) {
+				x = x * 1103515245u + 12345u;
+				p[i + k] = (uint8_t)(__builtin_clz((x >> 8) | 1) - 8 + 'a');
+			}
+		}
+		i += len;
+	}
+	return p;
+}
+
+static void test_model_fast_decoder_equals_careful_and_zlib(void **state)
+{
+	static const int strategies[] = { Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED };
+	size_t n = 300000;
+	uint8_t *in = mixed(n), *z = malloc(2 * n), *out = malloc(n), *ref = malloc(n);
+
+	(void)state;
+	for (size_t st = 0; st < sizeof(strategies) / sizeof(strategies[0]); st++) {
+		for (int level = 1; level <= 9; level += 4) {
+			z_stream s;
+			size_t zn;
+			uint32_t want_crc;
+
+			memset(&s, 0, sizeof(s));
+			assert_int_equal(deflateInit2(&s, level, Z_DEFLATED, -12, 8, strategies[st]), Z_OK);
+			s.next_in = in;
+			s.avail_in = (uInt)n;
+			s.next_out = z;
+			s.avail_out = (uInt)(2 * n);
+			assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+			zn = s.total_out;
+			deflateEnd(&s);
+			want_crc = (uint32_t)crc32(0, in, (uInt)n);
+			/* the fast decoder itself must finish (not give up to the careful one) */
+			{
+				struct ziaa_model_result r;
+
+				memset(&r, 0, sizeof(r));
+				memset(out, 0, n);
+				assert_int_equal(ziaa_model_inflate_fast(z, (uint32_t)zn, out, (uint32_t)n, &r), 0);
+				assert_int_equal(r.output_size, n);
+				assert_int_equal(r.bytes_completed, zn);
+				assert_int_equal(r.crc, want_crc);
+				assert_memory_equal(out, in, n);
+			}
+			/* the job's fast path (no AECS), then the careful decoder (an AECS written) */
+			for (int careful = 0; careful < 2; careful++) {
+				/* room for exactly the output: its last tokens fall in the slack */
+				if (job(z, (uint32_t)zn, careful ? ref : out, (uint32_t)n,
+					DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB),
+					careful ? IAA_OPF_WR_SRC2_ALWAYS : 0, careful ? sizeof(aecs[0]) : 0) != ZIAA_OK)
+					fail_msg("strategy %zu level %d careful %d: status 0x%02x error %u", st, level,
+						 careful, cr.status, cr.error_code);
+				assert_int_equal(cr.output_size, n);
+				assert_int_equal(cr.bytes_completed, zn);
+				assert_int_equal(cr.crc, want_crc);
+			}
+			assert_memory_equal(out, in, n);
+			assert_memory_equal(ref, in, n);
+		}
+	}
+	free(in);
+	free(z);
+	free(out);
+	free(ref);
+}
+
 static void test_model_eob_rules_and_overflow(void **state)
 {
 	size_t n = 20000;
@@ -397,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_model_decodes_zlib_streams_within_4k),
 		cmocka_unit_test(test_model_distance_beyond_4k_is_error_17),
 		cmocka_unit_test(test_model_far_distance_after_stored_block_is_error_17),
+		cmocka_unit_test(test_model_fast_decoder_equals_careful_and_zlib),
 		cmocka_unit_test(test_model_eob_rules_and_overflow),
 		cmocka_unit_test(test_model_header_errors),
 		cmocka_unit_test(test_model_stream_across_jobs),
