@@ -414,6 +414,7 @@ static const uint8_t *join_input(const struct iaa_hw_aecs_decomp *a, unsigned pe
 	static __thread uint8_t *buf;
 	static __thread size_t cap;
 	size_t total = pending + 8 * n, bytes = (total + 7) / 8 + 1;
+	uint8_t *p;
 
 	if (!pending) {
 		*bits_out = 8 * n;
@@ -427,30 +428,34 @@ static const uint8_t *join_input(const struct iaa_hw_aecs_decomp *a, unsigned pe
 		buf = nb;
 		cap = bytes;
 	}
-	memset(buf, 0, bytes);
+	/* through a local: a byte store could alias the __thread pointer itself,
+	 * which would then be reloaded (in a shared library, __tls_get_addr) */
+	p = buf;
+	memset(p, 0, bytes);
 	for (unsigned i = 0; i < pending; i++)
-		buf[i >> 3] |= (uint8_t)(((a->in_accum[i / 64] >> (i % 64)) & 1) << (i & 7));
+		p[i >> 3] |= (uint8_t)(((a->in_accum[i / 64] >> (i % 64)) & 1) << (i & 7));
 	for (size_t i = 0; i < n; i++) {
 		size_t b = pending + 8 * i;
 
-		buf[b >> 3] |= (uint8_t)(src[i] << (b & 7));
+		p[b >> 3] |= (uint8_t)(src[i] << (b & 7));
 		if (b & 7)
-			buf[(b >> 3) + 1] |= (uint8_t)(src[i] >> (8 - (b & 7)));
+			p[(b >> 3) + 1] |= (uint8_t)(src[i] >> (8 - (b & 7)));
 	}
 	*bits_out = total;
-	return buf;
+	return p;
 }
 
 static void write_aecs(const struct iaa_hw_desc *d, struct iaa_hw_aecs_decomp *wr, struct job *j,
 		       uint32_t crc, uint16_t xor_csum, size_t from, size_t to)
 {
-	static __thread struct iaa_hw_aecs_decomp a;
-	struct dstate *ds = (void *)a.dstate;
+	static __thread struct iaa_hw_aecs_decomp a_tls;
+	struct iaa_hw_aecs_decomp *a = ziaa_opaque(&a_tls); /* see ziaa_opaque() */
+	struct dstate *ds = (void *)a->dstate;
 	uint64_t hist_len = j->out.total < IAA_HISTORY_SIZE ? j->out.total : IAA_HISTORY_SIZE;
 
-	memset(&a, 0, sizeof(a));
-	a.crc = crc;
-	a.xor_csum = xor_csum;
+	memset(a, 0, sizeof(*a));
+	a->crc = crc;
+	a->xor_csum = xor_csum;
 	ds->magic = DSTATE_MAGIC;
 	memcpy(ds->ll_len, j->ll_len, sizeof(ds->ll_len));
 	memcpy(ds->d_len, j->d_len, sizeof(ds->d_len));
@@ -458,22 +463,22 @@ static void write_aecs(const struct iaa_hw_desc *d, struct iaa_hw_aecs_decomp *w
 	ds->bfinal = (uint8_t)j->bfinal;
 	ds->stored_left = j->stored_left;
 	ds->total = j->out.total;
-	if (save_pending(&a, &j->in, from, to) == 0)
+	if (save_pending(a, &j->in, from, to) == 0)
 		ds->pending_bits = (uint16_t)(to - from);
-	a.decomp_state = (uint16_t)((j->state == ST_BODY ? IAA_DSTATE_BODY
-				     : j->state == ST_STORED ? IAA_DSTATE_STORED
-				     : j->state == ST_HEADER ? IAA_DSTATE_HEADER
-							     : IAA_DSTATE_DONE) |
-				    (j->bfinal && j->state != ST_DONE && j->state != ST_HEADER
-					     ? IAA_DSTATE_FINAL : 0));
+	a->decomp_state = (uint16_t)((j->state == ST_BODY ? IAA_DSTATE_BODY
+				      : j->state == ST_STORED ? IAA_DSTATE_STORED
+				      : j->state == ST_HEADER ? IAA_DSTATE_HEADER
+							      : IAA_DSTATE_DONE) |
+				     (j->bfinal && j->state != ST_DONE && j->state != ST_HEADER
+					      ? IAA_DSTATE_FINAL : 0));
 	/* history in stream order, oldest first; hist_wr: write offset, bit 15 wrapped */
 	for (uint64_t i = 0; i < hist_len; i++)
-		a.history[i] = j->out.hist[(j->out.total - hist_len + i) & (IAA_HISTORY_SIZE - 1)];
-	a.hist_wr = (uint16_t)((hist_len & (IAA_HISTORY_SIZE - 1)) |
-			       (j->out.total >= IAA_HISTORY_SIZE ? 0x8000 : 0));
+		a->history[i] = j->out.hist[(j->out.total - hist_len + i) & (IAA_HISTORY_SIZE - 1)];
+	a->hist_wr = (uint16_t)((hist_len & (IAA_HISTORY_SIZE - 1)) |
+				(j->out.total >= IAA_HISTORY_SIZE ? 0x8000 : 0));
 	/* stored only as far as src2_size reaches: a tables-only AECS (0x4e0) ends
 	 * before the history */
-	memcpy(wr, &a, d->src2_size < sizeof(a) ? d->src2_size : sizeof(a));
+	memcpy(wr, a, d->src2_size < sizeof(*a) ? d->src2_size : sizeof(*a));
 }
 
 /* The AECS is the caller's memory: what the model reads back from it is checked
@@ -518,7 +523,8 @@ static int resume(struct job *j, const struct iaa_hw_aecs_decomp *rd, uint32_t s
 
 void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result *r)
 {
-	static __thread struct job j;
+	static __thread struct job job_tls;
+	struct job *j = ziaa_opaque(&job_tls); /* see ziaa_opaque() */
 	uint32_t opf = iaa_desc_flags(d);
 	uint16_t flags = d->op_flags;
 	int toggle = (opf & IAA_OPF_AECS_RW_TOGGLE) != 0;
@@ -546,14 +552,14 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 		r->xor_csum = ziaa_xor16(0, (const uint8_t *)(uintptr_t)d->dst_addr, r->output_size, 0);
 		return;
 	}
-	memset(&j, 0, sizeof(j));
-	j.out.dst = (uint8_t *)(uintptr_t)d->dst_addr;
-	j.out.cap = d->max_dst_size;
-	j.out.suppress = (flags & IAA_DECOMP_FLAG_SUPPRESS_OUTPUT) != 0;
-	j.out.castagnoli = (opf & IAA_OPF_CRC_SELECT) != 0;
-	j.state = ST_HEADER;
+	memset(j, 0, sizeof(*j));
+	j->out.dst = (uint8_t *)(uintptr_t)d->dst_addr;
+	j->out.cap = d->max_dst_size;
+	j->out.suppress = (flags & IAA_DECOMP_FLAG_SUPPRESS_OUTPUT) != 0;
+	j->out.castagnoli = (opf & IAA_OPF_CRC_SELECT) != 0;
+	j->state = ST_HEADER;
 	if (rd) {
-		ret = resume(&j, rd, d->src2_size);
+		ret = resume(j, rd, d->src2_size);
 		if (ret) {
 			r->status = IAA_ST_ANALYTICS_ERROR;
 			r->error_code = (uint8_t)-ret;
@@ -562,34 +568,34 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 		if (((const struct dstate *)(const void *)rd->dstate)->magic == DSTATE_MAGIC)
 			pending = ((const struct dstate *)(const void *)rd->dstate)->pending_bits;
 	}
-	j.out.xor_base = j.out.total;
+	j->out.xor_base = j->out.total;
 	in = join_input(rd, pending, (const uint8_t *)(uintptr_t)d->src1_addr, d->src1_size, &in_bits);
 	if (!in) {
 		r->status = IAA_ST_ANALYTICS_ERROR;
 		r->error_code = IAA_AE_SRC1_TOO_SMALL;
 		return;
 	}
-	j.in = (struct in){ in, in_bits >= ignore ? in_bits - ignore : 0, 0 };
-	ret = run(&j, flags);
+	j->in = (struct in){ in, in_bits >= ignore ? in_bits - ignore : 0, 0 };
+	ret = run(j, flags);
 	if (ret == IAA_ST_OUTBUF_OVERFLOW) {
 		/* stop before the token that did not fit: nothing half-done */
-		j.in.pos = j.token_start;
-		j.out.n = j.n_at_token;
-		j.out.total = j.total_at_token;
-		j.state = j.state_at_token;
+		j->in.pos = j->token_start;
+		j->out.n = j->n_at_token;
+		j->out.total = j->total_at_token;
+		j->state = j->state_at_token;
 	}
 	if (ret == 0 && (flags & IAA_DECOMP_FLAG_CHECK_FOR_EOB) &&
-	    (!j.last_was_eob || ((flags & IAA_DECOMP_FLAG_SELECT_BFINAL_EOB) && !j.last_eob_final)))
+	    (!j->last_was_eob || ((flags & IAA_DECOMP_FLAG_SELECT_BFINAL_EOB) && !j->last_eob_final)))
 		ret = -IAA_AE_BAD_EOF;
-	crc = j.out.crc;
-	xor_csum = j.out.xor_csum;
-	if (!j.out.suppress) {
-		crc = ziaa_model_crc(crc, j.out.dst, j.out.n, j.out.castagnoli);
-		xor_csum = ziaa_xor16(xor_csum, j.out.dst, j.out.n, (size_t)j.out.xor_base);
+	crc = j->out.crc;
+	xor_csum = j->out.xor_csum;
+	if (!j->out.suppress) {
+		crc = ziaa_model_crc(crc, j->out.dst, j->out.n, j->out.castagnoli);
+		xor_csum = ziaa_xor16(xor_csum, j->out.dst, j->out.n, (size_t)j->out.xor_base);
 	}
 	r->crc = crc;
 	r->xor_csum = xor_csum;
-	r->output_size = j.out.suppress ? 0 : j.out.n;
+	r->output_size = j->out.suppress ? 0 : j->out.n;
 	if (ret < 0) {
 		r->status = IAA_ST_ANALYTICS_ERROR;
 		r->error_code = (uint8_t)-ret;
@@ -597,22 +603,23 @@ void ziaa_model_decompress(const struct iaa_hw_desc *d, struct ziaa_model_result
 	}
 	/* Input consumed: whole bytes of src1. Bits left over from a token cut short
 	 * (or before the token that overflowed) travel in the written AECS. */
-	if (j.state == ST_DONE) {
-		size_t used = (j.in.pos + 7) / 8 * 8;
+	if (j->state == ST_DONE) {
+		size_t used = (j->in.pos + 7) / 8 * 8;
 
 		r->bytes_completed = (uint32_t)(used > pending ? (used - pending) / 8 : 0);
 	} else {
 		r->bytes_completed = ret == IAA_ST_OUTBUF_OVERFLOW
-					     ? (uint32_t)((j.in.pos > pending ? j.in.pos - pending : 0) + 7) / 8
+					     ? (uint32_t)((j->in.pos > pending ? j->in.pos - pending : 0) + 7) / 8
 					     : d->src1_size;
 	}
 	if (wr && ((opf & IAA_OPF_WR_SRC2_MASK) == IAA_OPF_WR_SRC2_ALWAYS ||
 		   ((opf & IAA_OPF_WR_SRC2_MASK) == IAA_OPF_WR_SRC2_OVERFLOW && ret == IAA_ST_OUTBUF_OVERFLOW))) {
 		size_t consumed_bits = pending + 8 * (size_t)r->bytes_completed;
 
-		write_aecs(d, wr, &j, crc, xor_csum, j.in.pos,
-			   consumed_bits < j.in.pos ? j.in.pos : (consumed_bits > j.in.bits ? j.in.bits
-											   : consumed_bits));
+		write_aecs(d, wr, j, crc, xor_csum, j->in.pos,
+			   consumed_bits < j->in.pos    ? j->in.pos
+			   : consumed_bits > j->in.bits ? j->in.bits
+							: consumed_bits);
 	}
 	r->status = ret == IAA_ST_OUTBUF_OVERFLOW ? IAA_ST_OUTBUF_OVERFLOW : IAA_ST_SUCCESS;
 }

@@ -328,31 +328,36 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 	return missing != 0;
 }
 
-/* Per-thread scratch: the hash buckets, one batch's search results, the tables. */
-static __thread struct {
+/* Per-thread scratch: the hash buckets, one batch's search results, the tables;
+ * its address taken once a job (ziaa_opaque()). */
+struct scratch {
 	bucket table[1u << HASH_BITS];
 	uint32_t slots[BATCH];
 	uint8_t info[BATCH];
 	struct coder coder;
-} scratch;
+};
+static __thread struct scratch scratch;
 
 void ziaa_model_lz77_stats(const uint8_t *src, uint32_t n, struct iaa_hw_histogram *hist)
 {
+	struct scratch *sc = ziaa_opaque(&scratch);
+
 	memset(hist, 0, sizeof(*hist));
-	parse(src, n, NULL, NULL, hist, scratch.table, scratch.slots, scratch.info, COUNT);
+	parse(src, n, NULL, NULL, hist, sc->table, sc->slots, sc->info, COUNT);
 }
 
 int ziaa_model_lz77_code(const uint8_t *src, uint32_t n, const struct iaa_hw_aecs_comp *tables,
 			 struct ziaa_model_bits *w, int eob)
 {
-	struct coder *c = &scratch.coder;
+	struct scratch *sc = ziaa_opaque(&scratch);
+	struct coder *c = &sc->coder;
 	int missing;
 
 	load_coder(c, tables->ll_code, tables->d_code);
 	if (c->mode == CODE)
-		missing = parse(src, n, c, w, NULL, scratch.table, scratch.slots, scratch.info, CODE);
+		missing = parse(src, n, c, w, NULL, sc->table, sc->slots, sc->info, CODE);
 	else
-		missing = parse(src, n, c, w, NULL, scratch.table, scratch.slots, scratch.info, CHECK);
+		missing = parse(src, n, c, w, NULL, sc->table, sc->slots, sc->info, CHECK);
 	if (eob) {
 		add(w, c->eob & 0xffffff, c->eob >> 24);
 		missing |= c->eob == 0;

@@ -452,7 +452,8 @@ static int body(struct bitin *in, const struct tables *t, uint8_t *o, uint32_t *
 int ziaa_model_inflate_fast(const uint8_t *in, uint32_t n, uint8_t *out, uint32_t cap,
 			    struct ziaa_model_result *r)
 {
-	static __thread struct tables dyn;
+	static __thread struct tables dyn_tls;
+	struct tables *dyn = ziaa_opaque(&dyn_tls); /* see ziaa_opaque() */
 	struct bitin b = { in, in + n, 0, 0, 0 };
 	uint32_t pos = 0, final = 0;
 	uint64_t used;
@@ -494,11 +495,11 @@ int ziaa_model_inflate_fast(const uint8_t *in, uint32_t n, uint8_t *out, uint32_
 		if (type == 3)
 			return -1;
 		if (type == 2) {
-			if (dynamic_header(in, n, &start, &dyn) != 0)
+			if (dynamic_header(in, n, &start, dyn) != 0)
 				return -1;
 			seek(&b, in, start);
 		}
-		if (body(&b, type == 1 ? &fixed : &dyn, out, &pos, cap) != 1)
+		if (body(&b, type == 1 ? &fixed : dyn, out, &pos, cap) != 1)
 			return -1;
 	}
 	/* where the final block ended: bytes taken, less the bits still buffered */

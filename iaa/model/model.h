@@ -11,6 +11,19 @@
 #include "iaa/device.h"
 #include "iaa/hw.h"
 
+/*
+ * ziaa_opaque - p, hidden from the optimiser. The model's per-thread scratch is
+ * __thread; in a shared library each use of such an object's address may be
+ * recomputed where it is needed, a __tls_get_addr call each time, even inside a
+ * hot loop (ziaa_model_lz77_code had 43 such calls). Taken once through this, the
+ * address is an ordinary value that stays in a register or on the stack.
+ */
+static inline void *ziaa_opaque(void *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
 /* What an operation produced: copied into the completion record, status last. */
 struct ziaa_model_result {
 	uint8_t status;
