@@ -131,6 +131,12 @@ struct coder {
 	uint16_t len_cap[ZIAA_MAX_MATCH + 1];
 	uint32_t eob;
 	enum mode mode;
+	/* By distance (1-4096): its code with the extra bits above it, total bits
+	 * << 27 (0: no code), so a match's distance is one lookup; built for the
+	 * distance code in dkey, so a canned table's jobs build it once a thread. */
+	uint32_t dcode[IAA_HISTORY_SIZE + 1];
+	uint32_t dkey[IAA_D_SYMBOLS];
+	int dbuilt;
 };
 
 static uint32_t entry(uint32_t hw)
@@ -175,6 +181,19 @@ static void load_coder(struct coder *c, const uint32_t *ll, const uint32_t *d)
 		complete &= best == l;
 	}
 	c->mode = complete ? CODE : CHECK;
+	if (!c->dbuilt || memcmp(c->dkey, d, sizeof(c->dkey)) != 0) {
+		for (unsigned dist = 1; dist <= IAA_HISTORY_SIZE; dist++) {
+			unsigned s = dist_sym(dist);
+			uint32_t e = c->dist[s], n = e >> 24;
+
+			c->dcode[dist] = e ? (e & 0xffffff) | (dist - ziaa_dist_base[s]) << n |
+						     (n + ziaa_dist_extra[s]) << 27
+					   : 0;
+		}
+		c->dcode[0] = 0;
+		memcpy(c->dkey, d, sizeof(c->dkey));
+		c->dbuilt = 1;
+	}
 }
 
 /*
@@ -195,12 +214,11 @@ static inline __attribute__((always_inline)) void emit(const uint8_t *src, uint3
 		ll[is_m ? 257 + len_sym(len) : lit]++;
 		dc[is_m ? dist_sym(dist) : IAA_D_SYMBOLS]++;
 	} else {
-		unsigned ds = dist_sym(dist);
-		uint32_t le = c->len[len], de = c->dist[ds], lc = c->lit[lit];
-		unsigned ln = le >> 24, dn = de >> 24;
-		uint64_t mb = (le & 0xffffff) | ((de & 0xffffff) | (uint64_t)(dist - ziaa_dist_base[ds]) << dn) << ln;
+		uint32_t le = c->len[len], de = c->dcode[dist], lc = c->lit[lit];
+		unsigned ln = le >> 24;
+		uint64_t mb = (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << ln;
 
-		add(w, is_m ? mb : lc & 0xffffff, is_m ? ln + dn + ziaa_dist_extra[ds] : lc >> 24);
+		add(w, is_m ? mb : lc & 0xffffff, is_m ? ln + (de >> 27) : lc >> 24);
 		if (mode == CHECK) /* a literal or a distance without a code */
 			*missing |= (is_m ? de : lc) == 0;
 		drain(w);
