@@ -299,27 +299,38 @@ static int get_bits(struct bitreader *br, unsigned n, uint32_t *value)
 	return 0;
 }
 
-/* Decode one symbol of a canonical code given by lengths (puff-style, bit by bit). */
-static int get_symbol(struct bitreader *br, const uint8_t *len, unsigned n)
-{
-	unsigned count[ZIAA_MAX_CODE_LEN + 1] = { 0 }, first = 0, index = 0;
+/* A canonical code-length code for get_symbol(): how many codes of each length,
+ * and the symbols in code order. Built once a header. */
+struct cl_canon {
+	unsigned count[ZIAA_MAX_CL_LEN + 1];
 	uint16_t order[ZIAA_CL_SYMBOLS];
+};
+
+static void cl_canon_init(struct cl_canon *c, const uint8_t *len)
+{
+	memset(c->count, 0, sizeof(c->count));
+	for (unsigned i = 0; i < ZIAA_CL_SYMBOLS; i++)
+		c->count[len[i]]++;
+	for (unsigned l = 1, k = 0; l <= ZIAA_MAX_CL_LEN; l++)
+		for (unsigned i = 0; i < ZIAA_CL_SYMBOLS; i++)
+			if (len[i] == l)
+				c->order[k++] = (uint16_t)i;
+}
+
+/* Decode one symbol of the code-length code c (puff-style, bit by bit). */
+static int get_symbol(struct bitreader *br, const struct cl_canon *c)
+{
+	unsigned first = 0, index = 0;
 	uint32_t code = 0, bit;
 
-	for (unsigned i = 0; i < n; i++)
-		count[len[i]]++;
-	for (unsigned l = 1, k = 0; l <= ZIAA_MAX_CL_LEN; l++)
-		for (unsigned i = 0; i < n; i++)
-			if (len[i] == l)
-				order[k++] = (uint16_t)i;
 	for (unsigned l = 1; l <= ZIAA_MAX_CL_LEN; l++) {
 		if (get_bits(br, 1, &bit) != 0)
 			return -IAA_AE_HDR_TOO_BIG;
 		code |= bit;
-		if (code - first < count[l])
-			return order[index + (code - first)];
-		index += count[l];
-		first = (first + count[l]) << 1;
+		if (code - first < c->count[l])
+			return c->order[index + (code - first)];
+		index += c->count[l];
+		first = (first + c->count[l]) << 1;
 		code <<= 1;
 	}
 	return -IAA_AE_UNDEF_CL_CODE;
@@ -339,6 +350,7 @@ int ziaa_huff_parse_header_at(const uint8_t *in, size_t len_bits, size_t *bit,
 	struct bitreader br = { in, len_bits, *bit };
 	uint8_t cl_len[ZIAA_CL_SYMBOLS] = { 0 }, lens[IAA_LL_SYMBOLS + IAA_D_SYMBOLS];
 	uint32_t v, hlit, hdist, hclen, cl_code[ZIAA_CL_SYMBOLS];
+	struct cl_canon cl;
 	unsigned total, i = 0;
 
 	if (get_bits(&br, 1, &v) != 0)
@@ -364,9 +376,10 @@ int ziaa_huff_parse_header_at(const uint8_t *in, size_t len_bits, size_t *bit,
 	}
 	if (ziaa_huff_codes(cl_len, ZIAA_CL_SYMBOLS, cl_code) != 0)
 		return -IAA_AE_BAD_CL_CODE_LEN;
+	cl_canon_init(&cl, cl_len);
 	total = hlit + hdist;
 	while (i < total) {
-		int sym = get_symbol(&br, cl_len, ZIAA_CL_SYMBOLS);
+		int sym = get_symbol(&br, &cl);
 		unsigned rep, val;
 
 		if (sym < 0)

@@ -126,17 +126,18 @@ static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, u
  */
 static void pair_literals(uint32_t *t)
 {
-	static __thread uint32_t one[1u << LL_BITS];
+	/* downwards, in place: the entry for i's remaining bits (i >> l, below i) is
+	 * not yet paired when i is; index 0's remaining bits are its own */
+	for (unsigned i = (1u << LL_BITS) - 1;; i--) {
+		uint32_t e = t[i], e2, l = USED(e);
 
-	memcpy(one, t, sizeof(one));
-	for (unsigned i = 0; i < 1u << LL_BITS; i++) {
-		uint32_t e = one[i], e2, l = USED(e);
-
-		if (!IS_LIT(e) || l >= LL_BITS)
-			continue;
-		e2 = one[i >> l];
-		if (IS_LIT(e2) && USED(e2) <= LL_BITS - l)
-			t[i] = ENTRY(LIT, VALUE(e) | VALUE(e2) << 8, 0, l + USED(e2)) | PAIR;
+		if (IS_LIT(e) && l < LL_BITS) {
+			e2 = i ? t[i >> l] : e;
+			if (IS_LIT(e2) && USED(e2) <= LL_BITS - l)
+				t[i] = ENTRY(LIT, VALUE(e) | VALUE(e2) << 8, 0, l + USED(e2)) | PAIR;
+		}
+		if (!i)
+			break;
 	}
 }
 
