@@ -287,53 +287,65 @@ struct bitreader {
 	size_t pos; /* in bits */
 };
 
+/* n (at most 8) bits, LSB first; -1 if fewer remain. */
 static int get_bits(struct bitreader *br, unsigned n, uint32_t *value)
 {
-	uint32_t v = 0;
+	size_t byte = br->pos >> 3;
+	unsigned shift = br->pos & 7;
+	uint32_t v;
 
 	if (br->pos + n > br->len_bits)
 		return -1;
-	for (unsigned i = 0; i < n; i++, br->pos++)
-		v |= (uint32_t)((br->in[br->pos >> 3] >> (br->pos & 7)) & 1) << i;
-	*value = v;
+	v = (uint32_t)br->in[byte] >> shift;
+	if (shift + n > 8) /* the bits go on into the next byte, which exists */
+		v |= (uint32_t)br->in[byte + 1] << (8 - shift);
+	*value = v & ((1u << n) - 1);
+	br->pos += n;
 	return 0;
 }
 
-/* A canonical code-length code for get_symbol(): how many codes of each length,
- * and the symbols in code order. Built once a header. */
+/* The code-length code as a table: for each ZIAA_MAX_CL_LEN bits that follow (LSB
+ * first), the symbol whose code they start with << 3 | its length, or 0 where no
+ * code starts so (an incomplete code). Built once a header. */
 struct cl_canon {
-	unsigned count[ZIAA_MAX_CL_LEN + 1];
-	uint16_t order[ZIAA_CL_SYMBOLS];
+	uint8_t sym_len[1u << ZIAA_MAX_CL_LEN];
 };
 
-static void cl_canon_init(struct cl_canon *c, const uint8_t *len)
+static void cl_canon_init(struct cl_canon *c, const uint8_t *len, const uint32_t *code)
 {
-	memset(c->count, 0, sizeof(c->count));
-	for (unsigned i = 0; i < ZIAA_CL_SYMBOLS; i++)
-		c->count[len[i]]++;
-	for (unsigned l = 1, k = 0; l <= ZIAA_MAX_CL_LEN; l++)
-		for (unsigned i = 0; i < ZIAA_CL_SYMBOLS; i++)
-			if (len[i] == l)
-				c->order[k++] = (uint16_t)i;
+	memset(c->sym_len, 0, sizeof(c->sym_len));
+	for (unsigned s = 0; s < ZIAA_CL_SYMBOLS; s++) {
+		unsigned l = len[s];
+
+		if (!l)
+			continue;
+		/* the code's bits as they arrive, then every continuation */
+		for (unsigned k = ziaa_huff_reverse(code[s] & IAA_CODE_MASK, l); k < (1u << ZIAA_MAX_CL_LEN); k += 1u << l)
+			c->sym_len[k] = (uint8_t)(s << 3 | l);
+	}
 }
 
-/* Decode one symbol of the code-length code c (puff-style, bit by bit). */
+/*
+ * get_symbol - one symbol of the code-length code c, as reading it bit by bit
+ * would give: -IAA_AE_HDR_TOO_BIG if the input ends before its code does,
+ * -IAA_AE_UNDEF_CL_CODE for bits that start no code (known after the longest).
+ */
 static int get_symbol(struct bitreader *br, const struct cl_canon *c)
 {
-	unsigned first = 0, index = 0;
-	uint32_t code = 0, bit;
+	size_t left = br->len_bits - br->pos;
+	unsigned avail = left < ZIAA_MAX_CL_LEN ? (unsigned)left : ZIAA_MAX_CL_LEN, e;
+	uint32_t bits;
 
-	for (unsigned l = 1; l <= ZIAA_MAX_CL_LEN; l++) {
-		if (get_bits(br, 1, &bit) != 0)
-			return -IAA_AE_HDR_TOO_BIG;
-		code |= bit;
-		if (code - first < c->count[l])
-			return c->order[index + (code - first)];
-		index += c->count[l];
-		first = (first + c->count[l]) << 1;
-		code <<= 1;
-	}
-	return -IAA_AE_UNDEF_CL_CODE;
+	if (get_bits(br, avail, &bits) != 0)
+		return -IAA_AE_HDR_TOO_BIG;
+	br->pos -= avail; /* a peek */
+	e = c->sym_len[bits]; /* bits past the end read as zeros */
+	if (!e)
+		return avail < ZIAA_MAX_CL_LEN ? -IAA_AE_HDR_TOO_BIG : -IAA_AE_UNDEF_CL_CODE;
+	if ((e & 7) > avail)
+		return -IAA_AE_HDR_TOO_BIG;
+	br->pos += e & 7;
+	return (int)(e >> 3);
 }
 
 int ziaa_huff_parse_header(const uint8_t *in, size_t len, struct ziaa_huff_table *t, int *bfinal)
@@ -376,7 +388,7 @@ int ziaa_huff_parse_header_at(const uint8_t *in, size_t len_bits, size_t *bit,
 	}
 	if (ziaa_huff_codes(cl_len, ZIAA_CL_SYMBOLS, cl_code) != 0)
 		return -IAA_AE_BAD_CL_CODE_LEN;
-	cl_canon_init(&cl, cl_len);
+	cl_canon_init(&cl, cl_len, cl_code);
 	total = hlit + hdist;
 	while (i < total) {
 		int sym = get_symbol(&br, &cl);

@@ -141,6 +141,34 @@ static void pair_literals(uint32_t *t)
 	}
 }
 
+/* Tunable: the share of literal lookups (by the code's own probabilities) that
+ * must find a pair before a dynamic block's table gets its pairs, in 1/256ths.
+ * Building them costs about what a 16K-symbol block (zlib's) gains from them when
+ * its literals take 8-10 bits (Silesia mr): there they never fit two in 12. */
+#define PAIR_SHARE 32
+
+/*
+ * pairs_pay - whether pairing literals pays for the block whose literal/length
+ * code lengths are len: the chance, each code taken with probability 2^-length,
+ * that a literal's code leaves room in LL_BITS for the next, a literal, whole.
+ */
+static int pairs_pay(const uint8_t *len)
+{
+	/* mass[l]: the literals' probability with l-bit codes, in units of 2^-15;
+	 * upto[l]: that of all literal codes of l bits or fewer */
+	uint64_t mass[16] = { 0 }, upto[16] = { 0 }, share = 0;
+
+	for (unsigned s = 0; s < 256; s++)
+		if (len[s])
+			mass[len[s]] += 1u << (15 - len[s]);
+	for (unsigned l = 1; l < 16; l++)
+		upto[l] = upto[l - 1] + mass[l];
+	for (unsigned l = 1; l < LL_BITS; l++)
+		share += mass[l] * upto[LL_BITS - l];
+	/* share is in units of 2^-30 */
+	return share >= (uint64_t)PAIR_SHARE << 22;
+}
+
 static struct tables fixed;
 static pthread_once_t fixed_once = PTHREAD_ONCE_INIT;
 
@@ -221,7 +249,7 @@ static void seek(struct bitin *b, const uint8_t *in, size_t pos)
  * careful decoder uses (iaa/huff.c, so both accept the same headers), into t's
  * tables; *pos moves past it. -1 for anything that parser refuses.
  */
-static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tables *t)
+static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tables *t, int *paired)
 {
 	struct ziaa_huff_table h;
 	int bfinal;
@@ -231,7 +259,9 @@ static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tab
 	if (build(t->ll, LL_BITS, LL_SUB, h.ll_len, IAA_LL_SYMBOLS, 1) ||
 	    build(t->d, D_BITS, D_SUB, h.d_len, IAA_D_SYMBOLS, 0))
 		return -1;
-	pair_literals(t->ll);
+	*paired = pairs_pay(h.ll_len);
+	if (*paired)
+		pair_literals(t->ll);
 	return 0;
 }
 
@@ -399,21 +429,34 @@ static inline int fast(struct bitin *b, const struct tables *t, uint8_t *o, uint
 	return 0;
 }
 
-/* The body of a Huffman block into o at *pos; 1 at its end-of-block, -1 to give up. */
-static int body(struct bitin *in, const struct tables *t, uint8_t *o, uint32_t *pos, uint32_t cap)
+/* Output after which a dynamic block's literal table gets its pairs even where
+ * pairs_pay() said no: a block this long repays them. Tunable. */
+#define PAIR_AFTER (128u << 10)
+
+/*
+ * body - the body of a Huffman block into o at *pos; 1 at its end-of-block, -1
+ * to give up. paired: t's literal table has its pairs (else they are made once
+ * PAIR_AFTER bytes are out).
+ */
+static int body(struct bitin *in, struct tables *t, int paired, uint8_t *o, uint32_t *pos, uint32_t cap)
 {
 	/* a local copy: byte stores to o could alias *in and force it to memory */
 	struct bitin bits = *in, *b = &bits;
-	uint32_t n;
+	uint32_t n, soft = paired || cap - *pos <= PAIR_AFTER ? cap : *pos + PAIR_AFTER;
 	int r;
 
 	for (;;) {
 		uint32_t e, len, de, dist;
 
-		r = fast(b, t, o, pos, cap);
+		r = fast(b, t, o, pos, soft);
 		if (r) {
 			*in = bits;
 			return r;
+		}
+		if (soft != cap) { /* the block is long: pair its literals, go on */
+			pair_literals(t->ll);
+			soft = cap;
+			continue;
 		}
 		/* one token with every test */
 		n = *pos;
@@ -457,6 +500,7 @@ int ziaa_model_inflate_fast(const uint8_t *in, uint32_t n, uint8_t *out, uint32_
 	struct tables *dyn = ziaa_opaque(&dyn_tls); /* see ziaa_opaque() */
 	struct bitin b = { in, in + n, 0, 0, 0 };
 	uint32_t pos = 0, final = 0;
+	int paired = 0;
 	uint64_t used;
 
 	if (!n)
@@ -496,11 +540,11 @@ int ziaa_model_inflate_fast(const uint8_t *in, uint32_t n, uint8_t *out, uint32_
 		if (type == 3)
 			return -1;
 		if (type == 2) {
-			if (dynamic_header(in, n, &start, dyn) != 0)
+			if (dynamic_header(in, n, &start, dyn, &paired) != 0)
 				return -1;
 			seek(&b, in, start);
 		}
-		if (body(&b, type == 1 ? &fixed : dyn, out, &pos, cap) != 1)
+		if (body(&b, type == 1 ? &fixed : dyn, type == 1 || paired, out, &pos, cap) != 1)
 			return -1;
 	}
 	/* where the final block ended: bytes taken, less the bits still buffered */
