@@ -18,6 +18,7 @@
 
 #include "golden_vectors.h"
 #include "iaa/crec.h"
+#include "iaa/huff.h"
 #include "iaa/model/model.h"
 #include "test/iaa/bits.h"
 #include "test/iaa/model/jobs.h"
@@ -276,56 +277,134 @@ static uint8_t *mixed(size_t n)
 	return p;
 }
 
+/*
+ * Long dynamic blocks, 128 KB of output and more. skew 0: a few literals spread
+ * over all 256 values (8-bit codes: pairs_pay() says no, and the pairs come after
+ * 128 KB), then a repeat of 258 from 8-4000 back. skew 1: three literals of short
+ * codes (the decoder pairs them at once, and every pair is used), then a run of
+ * 258 of the last.
+ */
+static uint8_t *long_blocks(size_t n, int skew)
+{
+	uint8_t *p = malloc(n);
+	uint32_t x = 11;
+	size_t i = 0;
+
+	while (i < n) {
+		x = x * 1103515245u + 12345u;
+		for (unsigned k = 0, lits = skew ? 3 : 1 + (x >> 28) % 4; k < lits && i < n; k++, i++) {
+			x = x * 1103515245u + 12345u;
+			p[i] = skew ? (uint8_t)(__builtin_clz((x >> 8) | 1) - 8 + 'a') : (uint8_t)(x >> 16);
+		}
+		for (size_t k = 0, back = skew ? 1 : 8 + (x >> 8) % 3993; k < 258 && i < n; k++, i++)
+			p[i] = i >= back ? p[i - back] : (uint8_t)k;
+	}
+	return p;
+}
+
+/* zlib's stream z of in[0..n) through the fast decoder, the job's fast path and
+ * the careful decoder: every one must give in, its CRC and zn bytes consumed. */
+static void check_decoders(const uint8_t *in, size_t n, const uint8_t *z, size_t zn, uint8_t *out, uint8_t *ref,
+			   const char *what)
+{
+	uint32_t want_crc = (uint32_t)crc32(0, in, (uInt)n);
+	struct ziaa_model_result r;
+
+	/* the fast decoder itself must finish (not give up to the careful one) */
+	memset(&r, 0, sizeof(r));
+	memset(out, 0, n);
+	if (ziaa_model_inflate_fast(z, (uint32_t)zn, out, (uint32_t)n, &r) != 0)
+		fail_msg("%s: the fast decoder gave up", what);
+	assert_int_equal(r.output_size, n);
+	assert_int_equal(r.bytes_completed, zn);
+	assert_int_equal(r.crc, want_crc);
+	assert_memory_equal(out, in, n);
+	/* the job's fast path (no AECS), then the careful decoder (an AECS written) */
+	for (int careful = 0; careful < 2; careful++) {
+		/* room for exactly the output: its last tokens fall in the slack */
+		if (job(z, (uint32_t)zn, careful ? ref : out, (uint32_t)n,
+			DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB), careful ? IAA_OPF_WR_SRC2_ALWAYS : 0,
+			careful ? sizeof(aecs[0]) : 0) != ZIAA_OK)
+			fail_msg("%s, careful %d: status 0x%02x error %u", what, careful, cr.status, cr.error_code);
+		assert_int_equal(cr.output_size, n);
+		assert_int_equal(cr.bytes_completed, zn);
+		assert_int_equal(cr.crc, want_crc);
+	}
+	assert_memory_equal(out, in, n);
+	assert_memory_equal(ref, in, n);
+}
+
+/* The model's own stream of in[0..n): one dynamic block, as its statistics and
+ * coding jobs make it (bench_model's streams). */
+static size_t model_stream(const uint8_t *in, size_t n, uint8_t *z, size_t cap)
+{
+	static struct iaa_hw_aecs_comp tab;
+	struct iaa_hw_histogram h;
+	struct ziaa_huff_table t;
+	struct ziaa_huff_header hd;
+	struct ziaa_model_bits w = { z, (uint32_t)cap, 0, 0, 0, 0 };
+
+	ziaa_model_lz77_stats(in, (uint32_t)n, &h);
+	ziaa_huff_from_histogram(&t, h.ll_count, h.d_count);
+	ziaa_huff_write_header(&t, 1, &hd);
+	memcpy(tab.ll_code, t.ll_code, sizeof(t.ll_code));
+	memcpy(tab.d_code, t.d_code, sizeof(t.d_code));
+	for (unsigned b = 0; b < hd.bits; b++)
+		ziaa_model_bits_put(&w, (hd.bytes[b / 8] >> (b % 8)) & 1, 1);
+	assert_int_equal(ziaa_model_lz77_code(in, (uint32_t)n, &tab, &w, 1), 0);
+	ziaa_model_bits_put(&w, 0, 7);
+	assert_false(w.overflow);
+	return w.pos;
+}
+
+static size_t zlib_raw12(const uint8_t *in, size_t n, uint8_t *z, size_t cap, int level, int strategy)
+{
+	z_stream s;
+	size_t zn;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(deflateInit2(&s, level, Z_DEFLATED, -12, 8, strategy), Z_OK);
+	s.next_in = (Bytef *)(uintptr_t)in;
+	s.avail_in = (uInt)n;
+	s.next_out = z;
+	s.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+	zn = s.total_out;
+	deflateEnd(&s);
+	return zn;
+}
+
 static void test_model_fast_decoder_equals_careful_and_zlib(void **state)
 {
 	static const int strategies[] = { Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED };
-	size_t n = 300000;
-	uint8_t *in = mixed(n), *z = malloc(2 * n), *out = malloc(n), *ref = malloc(n);
+	size_t n = 600000;
+	uint8_t *in = mixed(n / 2), *z = malloc(2 * n), *out = malloc(n), *ref = malloc(n);
+	char what[64];
 
 	(void)state;
 	for (size_t st = 0; st < sizeof(strategies) / sizeof(strategies[0]); st++) {
 		for (int level = 1; level <= 9; level += 4) {
-			z_stream s;
-			size_t zn;
-			uint32_t want_crc;
+			size_t zn = zlib_raw12(in, n / 2, z, 2 * n, level, strategies[st]);
 
-			memset(&s, 0, sizeof(s));
-			assert_int_equal(deflateInit2(&s, level, Z_DEFLATED, -12, 8, strategies[st]), Z_OK);
-			s.next_in = in;
-			s.avail_in = (uInt)n;
-			s.next_out = z;
-			s.avail_out = (uInt)(2 * n);
-			assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-			zn = s.total_out;
-			deflateEnd(&s);
-			want_crc = (uint32_t)crc32(0, in, (uInt)n);
-			/* the fast decoder itself must finish (not give up to the careful one) */
-			{
-				struct ziaa_model_result r;
-
-				memset(&r, 0, sizeof(r));
-				memset(out, 0, n);
-				assert_int_equal(ziaa_model_inflate_fast(z, (uint32_t)zn, out, (uint32_t)n, &r), 0);
-				assert_int_equal(r.output_size, n);
-				assert_int_equal(r.bytes_completed, zn);
-				assert_int_equal(r.crc, want_crc);
-				assert_memory_equal(out, in, n);
-			}
-			/* the job's fast path (no AECS), then the careful decoder (an AECS written) */
-			for (int careful = 0; careful < 2; careful++) {
-				/* room for exactly the output: its last tokens fall in the slack */
-				if (job(z, (uint32_t)zn, careful ? ref : out, (uint32_t)n,
-					DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB),
-					careful ? IAA_OPF_WR_SRC2_ALWAYS : 0, careful ? sizeof(aecs[0]) : 0) != ZIAA_OK)
-					fail_msg("strategy %zu level %d careful %d: status 0x%02x error %u", st, level,
-						 careful, cr.status, cr.error_code);
-				assert_int_equal(cr.output_size, n);
-				assert_int_equal(cr.bytes_completed, zn);
-				assert_int_equal(cr.crc, want_crc);
-			}
-			assert_memory_equal(out, in, n);
-			assert_memory_equal(ref, in, n);
+			snprintf(what, sizeof(what), "mixed, strategy %zu level %d", st, level);
+			check_decoders(in, n / 2, z, zn, out, ref, what);
 		}
+	}
+	{
+		/* one block of 600 KB whose literals are paired at once */
+		uint8_t *all = mixed(n);
+		size_t zn = model_stream(all, n, z, 2 * n);
+
+		check_decoders(all, n, z, zn, out, ref, "the model's own stream");
+		free(all);
+	}
+	for (int skew = 0; skew < 2; skew++) {
+		uint8_t *lb = long_blocks(n, skew);
+		size_t zn = zlib_raw12(lb, n, z, 2 * n, 1, Z_DEFAULT_STRATEGY);
+
+		snprintf(what, sizeof(what), "long blocks, skew %d", skew);
+		check_decoders(lb, n, z, zn, out, ref, what);
+		free(lb);
 	}
 	free(in);
 	free(z);
