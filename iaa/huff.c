@@ -296,6 +296,10 @@ static int get_bits(struct bitreader *br, unsigned n, uint32_t *value)
 
 	if (br->pos + n > br->len_bits)
 		return -1;
+	if (!n) { /* the byte at pos may be past the input */
+		*value = 0;
+		return 0;
+	}
 	v = (uint32_t)br->in[byte] >> shift;
 	if (shift + n > 8) /* the bits go on into the next byte, which exists */
 		v |= (uint32_t)br->in[byte + 1] << (8 - shift);
@@ -336,7 +340,7 @@ static int get_symbol(struct bitreader *br, const struct cl_canon *c)
 	unsigned avail = left < ZIAA_MAX_CL_LEN ? (unsigned)left : ZIAA_MAX_CL_LEN, e;
 	uint32_t bits;
 
-	if (get_bits(br, avail, &bits) != 0)
+	if (!avail || get_bits(br, avail, &bits) != 0)
 		return -IAA_AE_HDR_TOO_BIG;
 	br->pos -= avail; /* a peek */
 	e = c->sym_len[bits]; /* bits past the end read as zeros */
