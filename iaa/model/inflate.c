@@ -56,6 +56,7 @@ enum kind { BAD, LEN = 2, END = 3, SUB = 4, LIT = 8 };
 struct tables {
 	uint32_t ll[LL_ENTRIES];
 	uint32_t d[D_ENTRIES];
+	uint8_t ll_len[IAA_LL_SYMBOLS]; /* a dynamic block's, for pairing later */
 };
 
 /* What symbol s of a literal/length (ll) or distance code decodes to. */
@@ -122,22 +123,43 @@ static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, u
 /*
  * pair_literals - where a first-level literal's code leaves room for a whole
  * second literal code in the LL_BITS looked up, make the entry give both: half
- * the lookups on the chain for runs of literals with short codes.
+ * the lookups on the chain for runs of literals with short codes. len: the code
+ * lengths of the n literal/length symbols t was built from. By symbol: each
+ * literal's entries (its code, then every k above it) take the k-th entry as it
+ * was before pairing, so the work goes with the literals' share of the table.
  */
-static void pair_literals(uint32_t *t)
+static void pair_literals(uint32_t *t, const uint8_t *len, unsigned n)
 {
-	/* downwards, in place: the entry for i's remaining bits (i >> l, below i) is
-	 * not yet paired when i is; index 0's remaining bits are its own */
-	for (unsigned i = (1u << LL_BITS) - 1;; i--) {
-		uint32_t e = t[i], e2, l = USED(e);
+	static const unsigned most = 1u << (LL_BITS - 1);
+	unsigned count[16] = { 0 }, next[16], code = 0, shortest = 16;
+	uint32_t before[1u << (LL_BITS - 1)];
 
-		if (IS_LIT(e) && l < LL_BITS) {
-			e2 = i ? t[i >> l] : e;
-			if (IS_LIT(e2) && USED(e2) <= LL_BITS - l)
-				t[i] = ENTRY(LIT, VALUE(e) | VALUE(e2) << 8, 0, l + USED(e2)) | PAIR;
+	for (unsigned s = 0; s < n; s++)
+		count[len[s]]++;
+	count[0] = 0;
+	for (unsigned l = 1; l <= 15; l++)
+		next[l] = code = (code + count[l - 1]) << 1;
+	for (unsigned s = 0; s < 256; s++)
+		if (len[s] && len[s] < shortest)
+			shortest = len[s];
+	if (shortest >= LL_BITS)
+		return;
+	/* the second codes come from the entries below 2^(LL_BITS - shortest) */
+	memcpy(before, t, sizeof(uint32_t) * (most >> (shortest - 1)));
+	for (unsigned s = 0; s < n; s++) {
+		unsigned l = len[s], r;
+
+		if (!l)
+			continue;
+		r = ziaa_huff_reverse(next[l]++, l);
+		if (s >= 256 || l >= LL_BITS)
+			continue;
+		for (unsigned k = 0; k < 1u << (LL_BITS - l); k++) {
+			uint32_t e2 = before[k], l2 = USED(e2);
+
+			if (IS_LIT(e2) && l2 <= LL_BITS - l)
+				t[r | k << l] = ENTRY(LIT, s | VALUE(e2) << 8, 0, l + l2) | PAIR;
 		}
-		if (!i)
-			break;
 	}
 }
 
@@ -178,7 +200,7 @@ static void build_fixed(void)
 
 	ziaa_huff_fixed_ll_lengths(len);
 	build(fixed.ll, LL_BITS, LL_SUB, len, ZIAA_FIXED_LL_SYMBOLS, 1);
-	pair_literals(fixed.ll);
+	pair_literals(fixed.ll, len, ZIAA_FIXED_LL_SYMBOLS);
 	memset(len, 5, IAA_D_SYMBOLS + 2);
 	build(fixed.d, D_BITS, D_SUB, len, IAA_D_SYMBOLS + 2, 0);
 }
@@ -261,7 +283,8 @@ static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tab
 		return -1;
 	*paired = pairs_pay(h.ll_len);
 	if (*paired)
-		pair_literals(t->ll);
+		pair_literals(t->ll, h.ll_len, IAA_LL_SYMBOLS);
+	memcpy(t->ll_len, h.ll_len, sizeof(t->ll_len));
 	return 0;
 }
 
@@ -454,7 +477,7 @@ static int body(struct bitin *in, struct tables *t, int paired, uint8_t *o, uint
 			return r;
 		}
 		if (soft != cap) { /* the block is long: pair its literals, go on */
-			pair_literals(t->ll);
+			pair_literals(t->ll, t->ll_len, IAA_LL_SYMBOLS);
 			soft = cap;
 			continue;
 		}
