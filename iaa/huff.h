@@ -101,14 +101,15 @@ int ziaa_huff_parse_header(const uint8_t *in, size_t len, struct ziaa_huff_table
 int ziaa_huff_parse_header_at(const uint8_t *in, size_t len_bits, size_t *bit,
 			      struct ziaa_huff_table *t, int *bfinal);
 
-/* ziaa_huff_reverse - the low n bits of code in reverse order. */
+/* ziaa_huff_reverse - the low n (at most 16) bits of code in reverse order. */
 static inline uint32_t ziaa_huff_reverse(uint32_t code, unsigned n)
 {
-	uint32_t r = 0;
-
-	for (unsigned i = 0; i < n; i++, code >>= 1)
-		r = (r << 1) | (code & 1);
-	return r;
+	/* all 16 low bits reversed by halves, then the top n kept (n <= 16) */
+	code = (code & 0x5555) << 1 | (code >> 1 & 0x5555);
+	code = (code & 0x3333) << 2 | (code >> 2 & 0x3333);
+	code = (code & 0x0f0f) << 4 | (code >> 4 & 0x0f0f);
+	code = (code & 0x00ff) << 8 | (code >> 8 & 0x00ff);
+	return code >> (16 - n);
 }
 
 #endif /* ZIAA_IAA_HUFF_H */

@@ -15,6 +15,21 @@
 #include "iaa/huff.h"
 #include "test/iaa/bits.h"
 
+/* ziaa_huff_reverse: the low n bits of any code, reversed, for every n to 16. */
+static void test_huff_reverse(void **state)
+{
+	(void)state;
+	for (unsigned n = 0; n <= 16; n++) {
+		for (uint32_t code = 0; code < (1u << 17); code += 1 + code / 64) {
+			uint32_t want = 0;
+
+			for (unsigned i = 0; i < n; i++)
+				want |= (code >> i & 1) << (n - 1 - i);
+			assert_int_equal(ziaa_huff_reverse(code, n), want);
+		}
+	}
+}
+
 static void test_huff_fixed_is_rfc1951(void **state)
 {
 	struct ziaa_huff_table t;
@@ -223,6 +238,7 @@ static void test_huff_parse_truncated_headers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_huff_reverse),
 		cmocka_unit_test(test_huff_fixed_is_rfc1951),
 		cmocka_unit_test(test_huff_lengths_are_limited_and_complete),
 		cmocka_unit_test(test_huff_codes_reject_oversubscription),
