@@ -165,8 +165,9 @@ static void pair_literals(uint32_t *t, const uint8_t *len, unsigned n)
 
 /* Tunable: the share of literal lookups (by the code's own probabilities) that
  * must find a pair before a dynamic block's table gets its pairs, in 1/256ths.
- * Building them costs about what a 16K-symbol block (zlib's) gains from them when
- * its literals take 8-10 bits (Silesia mr): there they never fit two in 12. */
+ * Pairs cost a pass over the table each block; a 16K-symbol block (zlib's) whose
+ * literals take 8-10 bits (Silesia mr) gains nothing from them, as two never fit
+ * in 12 bits. */
 #define PAIR_SHARE 32
 
 /*
