@@ -100,6 +100,37 @@ static double min2(double a, double b)
 	return a < b ? a : b;
 }
 
+/* Decode jobs raw streams (src + off[j], size[j] bytes) into out, a job's room
+ * each: with the model (whole-stream DECOMPRESS jobs) or with zlib inflate.
+ * Returns the time; *ok cleared on any failure. */
+static double decode_jobs(int model, const uint8_t *src, const uint32_t *off, const uint32_t *size, int jobs,
+			  uint8_t *out, int *ok)
+{
+	double t0 = now();
+
+	for (int j = 0; j < jobs; j++) {
+		if (model) {
+			run_desc(IAA_OP_DECOMPRESS, src + off[j], size[j], out + (size_t)j * JOB, JOB,
+				 IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT | IAA_DECOMP_FLAG_STOP_ON_EOB |
+					 IAA_DECOMP_FLAG_CHECK_FOR_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB,
+				 0, NULL, 0);
+			*ok &= cr.status == IAA_ST_SUCCESS;
+		} else {
+			z_stream zs;
+
+			memset(&zs, 0, sizeof(zs));
+			inflateInit2(&zs, -15);
+			zs.next_in = (Bytef *)(uintptr_t)(src + off[j]);
+			zs.avail_in = size[j];
+			zs.next_out = out + (size_t)j * JOB;
+			zs.avail_out = JOB;
+			*ok &= inflate(&zs, Z_FINISH) == Z_STREAM_END;
+			inflateEnd(&zs);
+		}
+	}
+	return now() - t0;
+}
+
 static void bench_file(const char *path, const char *name)
 {
 	FILE *f = fopen(path, "rb");
@@ -140,15 +171,7 @@ static void bench_file(const char *path, const char *name)
 		zn = zlib_compress(in, n, zout, 2 * LIMIT, 15);
 		tz = min2(tz, now() - t0);
 		memset(back, 0, n);
-		t0 = now();
-		for (int j = 0; j < jobs; j++) {
-			run_desc(IAA_OP_DECOMPRESS, mout + moff[j], msize[j], back + (size_t)j * JOB, JOB,
-				 IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT | IAA_DECOMP_FLAG_STOP_ON_EOB |
-					 IAA_DECOMP_FLAG_CHECK_FOR_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB,
-				 0, NULL, 0);
-			ok &= cr.status == IAA_ST_SUCCESS;
-		}
-		tmd = min2(tmd, now() - t0);
+		tmd = min2(tmd, decode_jobs(1, mout, moff, msize, jobs, back, &ok));
 		ok &= memcmp(back, in, n) == 0;
 		t0 = now();
 		{
@@ -158,46 +181,12 @@ static void bench_file(const char *path, const char *name)
 		}
 		tzd = min2(tzd, now() - t0);
 		/* zlib inflating the model's own streams: the same input for both decoders */
-		t0 = now();
-		for (int j = 0; j < jobs; j++) {
-			z_stream zs;
-
-			memset(&zs, 0, sizeof(zs));
-			inflateInit2(&zs, -15);
-			zs.next_in = mout + moff[j];
-			zs.avail_in = msize[j];
-			zs.next_out = back + (size_t)j * JOB;
-			zs.avail_out = JOB;
-			ok &= inflate(&zs, Z_FINISH) == Z_STREAM_END;
-			inflateEnd(&zs);
-		}
-		tzs = min2(tzs, now() - t0);
+		tzs = min2(tzs, decode_jobs(0, mout, moff, msize, jobs, back, &ok));
 		/* both decoders on zlib's own streams at windowBits 12, a job each */
 		memset(back, 0, n);
-		t0 = now();
-		for (int j = 0; j < jobs; j++) {
-			run_desc(IAA_OP_DECOMPRESS, w12 + w12off[j], w12size[j], back + (size_t)j * JOB, JOB,
-				 IAA_DECOMP_FLAG_ENABLE | IAA_DECOMP_FLAG_FLUSH_OUTPUT | IAA_DECOMP_FLAG_STOP_ON_EOB |
-					 IAA_DECOMP_FLAG_CHECK_FOR_EOB | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB,
-				 0, NULL, 0);
-			ok &= cr.status == IAA_ST_SUCCESS;
-		}
-		tmw = min2(tmw, now() - t0);
+		tmw = min2(tmw, decode_jobs(1, w12, w12off, w12size, jobs, back, &ok));
 		ok &= memcmp(back, in, n) == 0;
-		t0 = now();
-		for (int j = 0; j < jobs; j++) {
-			z_stream zs;
-
-			memset(&zs, 0, sizeof(zs));
-			inflateInit2(&zs, -15);
-			zs.next_in = w12 + w12off[j];
-			zs.avail_in = w12size[j];
-			zs.next_out = back + (size_t)j * JOB;
-			zs.avail_out = JOB;
-			ok &= inflate(&zs, Z_FINISH) == Z_STREAM_END;
-			inflateEnd(&zs);
-		}
-		tzw = min2(tzw, now() - t0);
+		tzw = min2(tzw, decode_jobs(0, w12, w12off, w12size, jobs, back, &ok));
 	}
 	printf("%-8s %5.1f MiB  compress: one pass %6.1f, two-pass %6.1f vs zlib-1 %6.1f MB/s (x%.2f, x%.2f)  "
 	       "size %8zu vs zlib-1/wbits12 %8zu (ratio x%.3f)  decompress %6.1f vs %6.1f MB/s (x%.2f; same streams: zlib %6.1f MB/s, x%.2f; "
