@@ -80,15 +80,11 @@ static uint32_t meaning(int ll, unsigned s)
  */
 static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, unsigned n, int ll)
 {
-	unsigned count[16] = { 0 }, next[16], code = 0, used = 0;
+	uint32_t codes[ZIAA_FIXED_LL_SYMBOLS];
+	unsigned used = 0;
 
-	if (!ziaa_huff_lengths_valid(len, n))
+	if (ziaa_huff_codes(len, n, codes) != 0) /* the canonical codes, if the lengths hold */
 		return -1;
-	for (unsigned s = 0; s < n; s++)
-		count[len[s]]++;
-	count[0] = 0;
-	for (unsigned l = 1; l <= 15; l++)
-		next[l] = code = (code + count[l - 1]) << 1;
 	memset(t, 0, sizeof(uint32_t) << bits);
 	for (unsigned s = 0; s < n; s++) {
 		unsigned l = len[s], r, step;
@@ -96,7 +92,7 @@ static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, u
 
 		if (!l)
 			continue;
-		r = ziaa_huff_reverse(next[l]++, l);
+		r = ziaa_huff_reverse(codes[s] & IAA_CODE_MASK, l);
 		e = e ? e | (l + EXTRA(e)) : 0; /* a length's or distance's extra bits too */
 		if (l <= bits) {
 			for (step = r; step < 1u << bits; step += 1u << l)
@@ -131,14 +127,11 @@ static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, u
 static void pair_literals(uint32_t *t, const uint8_t *len, unsigned n)
 {
 	static const unsigned most = 1u << (LL_BITS - 1);
-	unsigned count[16] = { 0 }, next[16], code = 0, shortest = 16;
-	uint32_t before[1u << (LL_BITS - 1)];
+	uint32_t before[1u << (LL_BITS - 1)], codes[ZIAA_FIXED_LL_SYMBOLS];
+	unsigned shortest = 16;
 
-	for (unsigned s = 0; s < n; s++)
-		count[len[s]]++;
-	count[0] = 0;
-	for (unsigned l = 1; l <= 15; l++)
-		next[l] = code = (code + count[l - 1]) << 1;
+	if (ziaa_huff_codes(len, n, codes) != 0) /* t was built from len: never */
+		return;
 	for (unsigned s = 0; s < 256; s++)
 		if (len[s] && len[s] < shortest)
 			shortest = len[s];
@@ -146,13 +139,10 @@ static void pair_literals(uint32_t *t, const uint8_t *len, unsigned n)
 		return;
 	/* the second codes come from the entries below 2^(LL_BITS - shortest) */
 	memcpy(before, t, sizeof(uint32_t) * (most >> (shortest - 1)));
-	for (unsigned s = 0; s < n; s++) {
-		unsigned l = len[s], r;
+	for (unsigned s = 0; s < 256; s++) {
+		unsigned l = len[s], r = ziaa_huff_reverse(codes[s] & IAA_CODE_MASK, l);
 
-		if (!l)
-			continue;
-		r = ziaa_huff_reverse(next[l]++, l);
-		if (s >= 256 || l >= LL_BITS)
+		if (!l || l >= LL_BITS)
 			continue;
 		for (unsigned k = 0; k < 1u << (LL_BITS - l); k++) {
 			uint32_t e2 = before[k], l2 = USED(e2);
