@@ -189,7 +189,8 @@ static void bench_file(const char *path, const char *name)
 		tzw = min2(tzw, decode_jobs(0, w12, w12off, w12size, jobs, back, &ok));
 	}
 	printf("%-8s %5.1f MiB  compress: one pass %6.1f, two-pass %6.1f vs zlib-1 %6.1f MB/s (x%.2f, x%.2f)  "
-	       "size %8zu vs zlib-1/wbits12 %8zu (ratio x%.3f)  decompress %6.1f vs %6.1f MB/s (x%.2f; same streams: zlib %6.1f MB/s, x%.2f; "
+	       "size %8zu vs zlib-1/wbits12 %8zu (ratio x%.3f)  "
+	       "decompress %6.1f vs %6.1f MB/s (x%.2f; same streams: zlib %6.1f MB/s, x%.2f; "
 	       "zlib-1/wbits12 streams: model %6.1f vs zlib %6.1f MB/s, x%.2f)  %s\n",
 	       name, n / 1048576.0, n / tc / 1e6, n / tm / 1e6, n / tz / 1e6, tz / tc, tz / tm, msum, z12,
 	       (double)z12 / (double)msum, n / tmd / 1e6, n / tzd / 1e6, tzd / tmd, n / tzs / 1e6, tzs / tmd,

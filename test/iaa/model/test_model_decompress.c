@@ -93,19 +93,20 @@ static void test_model_decodes_golden_vectors(void **state)
 	print_message("golden vectors decoded by the model: %d of %d\n", decoded, GOLDEN_VECTORS);
 }
 
-static size_t zraw(const uint8_t *in, size_t n, uint8_t *out, size_t cap, int level, int wbits, int flush)
+static size_t zraw(const uint8_t *in, size_t n, uint8_t *out, size_t cap, int level, int wbits, int flush,
+		   int strategy)
 {
 	z_stream s;
 
 	memset(&s, 0, sizeof(s));
-	deflateInit2(&s, level, Z_DEFLATED, -wbits, 8, Z_DEFAULT_STRATEGY);
-	s.next_in = (Bytef *)in;
+	assert_int_equal(deflateInit2(&s, level, Z_DEFLATED, -wbits, 8, strategy), Z_OK);
+	s.next_in = (Bytef *)(uintptr_t)in;
 	s.avail_in = (uInt)(n / 2);
 	s.next_out = out;
 	s.avail_out = (uInt)cap;
 	deflate(&s, flush);
 	s.avail_in = (uInt)(n - n / 2);
-	deflate(&s, Z_FINISH);
+	assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
 	deflateEnd(&s);
 	return s.total_out;
 }
@@ -126,7 +127,7 @@ static void test_model_decodes_zlib_streams_within_4k(void **state)
 
 	(void)state;
 	for (int level = 0; level <= 9; level += 3) {
-		size_t zn = zraw(in, n, z, 2 * n, level, 12, Z_NO_FLUSH);
+		size_t zn = zraw(in, n, z, 2 * n, level, 12, Z_NO_FLUSH, Z_DEFAULT_STRATEGY);
 
 		if (job(z, (uint32_t)zn, out, (uint32_t)n,
 			DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB), 0, 0) != ZIAA_OK)
@@ -150,7 +151,7 @@ static void test_model_decodes_zlib_streams_within_4k(void **state)
 
 static void test_model_distance_beyond_4k_is_error_17(void **state)
 {
-	size_t n = 40000;
+	size_t n = 40000, zn;
 	uint8_t *in = malloc(n), *z = malloc(2 * n), *out = malloc(n);
 	uint32_t x = 1;
 
@@ -160,12 +161,13 @@ static void test_model_distance_beyond_4k_is_error_17(void **state)
 		x = x * 1103515245u + 12345u;
 		in[i] = i < 8192 ? (uint8_t)(x >> 24) : in[i - 8192];
 	}
-	assert_int_equal(job(z, (uint32_t)zraw(in, n, z, 2 * n, 6, 15, Z_NO_FLUSH), out, (uint32_t)n,
-			     DFLAGS(STOP_CHECK), 0, 0), ZIAA_ERR_DATA);
+	zn = zraw(in, n, z, 2 * n, 6, 15, Z_NO_FLUSH, Z_DEFAULT_STRATEGY);
+	assert_int_equal(job(z, (uint32_t)zn, out, (uint32_t)n, DFLAGS(STOP_CHECK), 0, 0), ZIAA_ERR_DATA);
 	assert_int_equal(cr.error_code, IAA_AE_BAD_DIST);
 	/* the same whole-stream request the fast path serves: it must fall back */
-	assert_int_equal(job(z, (uint32_t)zraw(in, n, z, 2 * n, 6, 15, Z_NO_FLUSH), out, (uint32_t)n,
-			     DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB), 0, 0), ZIAA_ERR_DATA);
+	assert_int_equal(job(z, (uint32_t)zn, out, (uint32_t)n, DFLAGS(STOP_CHECK | IAA_DECOMP_FLAG_SELECT_BFINAL_EOB),
+			     0, 0),
+			 ZIAA_ERR_DATA);
 	assert_int_equal(cr.error_code, IAA_AE_BAD_DIST);
 	free(in);
 	free(z);
@@ -357,23 +359,6 @@ static size_t model_stream(const uint8_t *in, size_t n, uint8_t *z, size_t cap)
 	return w.pos;
 }
 
-static size_t zlib_raw12(const uint8_t *in, size_t n, uint8_t *z, size_t cap, int level, int strategy)
-{
-	z_stream s;
-	size_t zn;
-
-	memset(&s, 0, sizeof(s));
-	assert_int_equal(deflateInit2(&s, level, Z_DEFLATED, -12, 8, strategy), Z_OK);
-	s.next_in = (Bytef *)(uintptr_t)in;
-	s.avail_in = (uInt)n;
-	s.next_out = z;
-	s.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-	zn = s.total_out;
-	deflateEnd(&s);
-	return zn;
-}
-
 static void test_model_fast_decoder_equals_careful_and_zlib(void **state)
 {
 	static const int strategies[] = { Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED };
@@ -384,7 +369,7 @@ static void test_model_fast_decoder_equals_careful_and_zlib(void **state)
 	(void)state;
 	for (size_t st = 0; st < sizeof(strategies) / sizeof(strategies[0]); st++) {
 		for (int level = 1; level <= 9; level += 4) {
-			size_t zn = zlib_raw12(in, n / 2, z, 2 * n, level, strategies[st]);
+			size_t zn = zraw(in, n / 2, z, 2 * n, level, 12, Z_NO_FLUSH, strategies[st]);
 
 			snprintf(what, sizeof(what), "mixed, strategy %zu level %d", st, level);
 			check_decoders(in, n / 2, z, zn, out, ref, what);
@@ -400,7 +385,7 @@ static void test_model_fast_decoder_equals_careful_and_zlib(void **state)
 	}
 	for (int skew = 0; skew < 2; skew++) {
 		uint8_t *lb = long_blocks(n, skew);
-		size_t zn = zlib_raw12(lb, n, z, 2 * n, 1, Z_DEFAULT_STRATEGY);
+		size_t zn = zraw(lb, n, z, 2 * n, 1, 12, Z_NO_FLUSH, Z_DEFAULT_STRATEGY);
 
 		snprintf(what, sizeof(what), "long blocks, skew %d", skew);
 		check_decoders(lb, n, z, zn, out, ref, what);
@@ -416,7 +401,8 @@ static void test_model_eob_rules_and_overflow(void **state)
 {
 	size_t n = 20000;
 	uint8_t *in = text(n), z[40000], out[20000];
-	size_t zn = zraw(in, n, z, sizeof(z), 6, 12, Z_SYNC_FLUSH); /* two blocks + empty stored */
+	/* two blocks + empty stored */
+	size_t zn = zraw(in, n, z, sizeof(z), 6, 12, Z_SYNC_FLUSH, Z_DEFAULT_STRATEGY);
 
 	(void)state;
 	/* stop at any EOB: only the first block's data */
@@ -532,8 +518,8 @@ static void test_model_stream_across_jobs(void **state)
 {
 	size_t n = 60000;
 	uint8_t *in = text(n), *z = malloc(2 * n);
-	size_t zn = zraw(in, n, z, 2 * n, 6, 12, Z_NO_FLUSH);
-	size_t zs = zraw(in, n, z + zn, 2 * n - zn, 0, 12, Z_NO_FLUSH); /* stored blocks */
+	size_t zn = zraw(in, n, z, 2 * n, 6, 12, Z_NO_FLUSH, Z_DEFAULT_STRATEGY);
+	size_t zs = zraw(in, n, z + zn, 2 * n - zn, 0, 12, Z_NO_FLUSH, Z_DEFAULT_STRATEGY); /* stored blocks */
 	static const size_t chunks[] = { 1, 7, 100, 4096, 65536 };
 
 	(void)state;
