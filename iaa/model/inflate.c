@@ -279,14 +279,41 @@ static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tab
 	return 0;
 }
 
+/* A match of len (at most 258) from dist (8 or more) back at d, with room for the
+ * overrun: words, four of them without a test. */
+static inline void copy_far(uint8_t *d, uint32_t dist, uint32_t len)
+{
+	const uint8_t *s = d - dist;
+	uint8_t *e = d + len;
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+	memcpy(d, &v, 8);
+	memcpy(&v, s + 8, 8);
+	memcpy(d + 8, &v, 8);
+	memcpy(&v, s + 16, 8);
+	memcpy(d + 16, &v, 8);
+	memcpy(&v, s + 24, 8);
+	memcpy(d + 24, &v, 8);
+	if (__builtin_expect(len > 32, 0)) {
+		for (d += 32, s += 32; d < e; d += 8, s += 8) {
+			memcpy(&v, s, 8);
+			memcpy(d, &v, 8);
+		}
+	}
+}
+
+/* Room copy_far() and copy_match() need past a match for their word copies. */
+#define COPY_SLACK 48
+
 /* A match of len from dist back at o[pos]; the caller checked dist and room. Word
- * copies may write up to 15 bytes past the match, inside cap. */
+ * copies may write up to COPY_SLACK bytes past the match, inside cap. */
 static inline void copy_match(uint8_t *o, uint32_t pos, uint32_t dist, uint32_t len, uint32_t cap)
 {
 	uint8_t *d = o + pos, *e = d + len;
 	const uint8_t *s = d - dist;
 
-	if (cap - pos < len + 16) {
+	if (cap - pos < len + COPY_SLACK) {
 		while (d < e)
 			*d++ = *s++;
 		return;
@@ -304,27 +331,18 @@ static inline void copy_match(uint8_t *o, uint32_t pos, uint32_t dist, uint32_t 
 		/* a pattern of period dist: write its first step bytes (a multiple of
 		 * dist, 8 or more) byte by byte, then copy words from step back */
 		static const uint8_t steps[8] = { 0, 8, 8, 9, 8, 10, 12, 14 };
-		uint32_t step = steps[dist];
 
-		for (uint32_t k = 0; k < step && d < e; k++)
+		dist = steps[dist];
+		for (uint32_t k = 0; k < dist && d < e; k++)
 			*d++ = *s++;
-		s = d - step;
 	}
-	/* most matches are short: two words without a test, then the rest */
-	memcpy(d, s, 8);
-	memcpy(d + 8, s + 8, 8);
-	d += 16;
-	s += 16;
-	while (d < e) {
-		memcpy(d, s, 8);
-		d += 8;
-		s += 8;
-	}
+	if (d < e)
+		copy_far(d, dist, (uint32_t)(e - d));
 }
 
 /* Room the fast loop needs: a match and its word copies' overrun, or two literal
  * entries of two bytes each; input for three refills of 8 bytes. */
-#define OUT_SLACK (ZIAA_MAX_MATCH + 40)
+#define OUT_SLACK (ZIAA_MAX_MATCH + COPY_SLACK)
 #define IN_SLACK 32
 
 /* The entry for the next code, its bits not consumed (the buffer holds 15 at least). */
@@ -348,30 +366,6 @@ static inline void consume(struct bitin *b, uint32_t e)
 {
 	b->buf >>= USED(e);
 	b->cnt -= USED(e);
-}
-
-/* A match of len (at most 258) from dist (8 or more) back at d, with room for the
- * overrun: words, four of them without a test. */
-static inline void copy_far(uint8_t *d, uint32_t dist, uint32_t len)
-{
-	const uint8_t *s = d - dist;
-	uint8_t *e = d + len;
-	uint64_t v;
-
-	memcpy(&v, s, 8);
-	memcpy(d, &v, 8);
-	memcpy(&v, s + 8, 8);
-	memcpy(d + 8, &v, 8);
-	memcpy(&v, s + 16, 8);
-	memcpy(d + 16, &v, 8);
-	memcpy(&v, s + 24, 8);
-	memcpy(d + 24, &v, 8);
-	if (__builtin_expect(len > 32, 0)) {
-		for (d += 32, s += 32; d < e; d += 8, s += 8) {
-			memcpy(&v, s, 8);
-			memcpy(d, &v, 8);
-		}
-	}
 }
 
 /*
