@@ -122,17 +122,13 @@ void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k0, uint3
 int ziaa_model_search_avx512(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
 			     uint32_t *slots, uint8_t *info);
 
-/* ziaa_model_index - push every position of [k0, e) that has 3 bytes into its
- * bucket, in order, without searching (AVX-512 where the CPU has it). */
-void ziaa_model_index(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table);
-
 /* ziaa_model_search_is_vector - whether ziaa_model_search() runs 16 positions at
  * once here (AVX-512); the parse searches only where tokens start when it does not,
  * with the same result. */
 int ziaa_model_search_is_vector(void);
 
 /* ziaa_model_search_force_portable - for tests: with on set, every thread's search
- * and index use portable C from the next call on, whatever the CPU has. */
+ * uses portable C from the next call on, whatever the CPU has. */
 void ziaa_model_search_force_portable(int on);
 
 /* ziaa_model_lz77_stats - the statistics-mode histogram of src (encode.c): the

@@ -191,20 +191,6 @@ static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint
 	return k;
 }
 
-/* insert16 - index [k, e) 16 at a time while 64 bytes are readable at k, as
- * search16 does but without measuring; returns the first position not done. */
-static AVX512 uint32_t insert16(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table)
-{
-	for (; k + 16 <= e && k + 64 <= n; k += 16) {
-		struct lanes v;
-
-		lookup16(src, k, table, &v);
-		/* each lane's newest: the last earlier lane with its hash, or the bucket's */
-		push16(table, &v, _mm512_mask_add_epi32(v.g, v.has1, _mm512_set1_epi32((int)k), v.j1));
-	}
-	return k;
-}
-
 static int avx512_usable(void)
 {
 	static int usable = -1; /* racy but idempotent: every thread computes the same */
@@ -243,15 +229,6 @@ void ziaa_model_search(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, b
 {
 	if (!ziaa_model_search_avx512(src, n, k, e, table, slots, info))
 		ziaa_model_search_scalar(src, n, k, e, table, slots, info);
-}
-
-void ziaa_model_index(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table)
-{
-#ifdef HAVE_AVX512_SEARCH
-	if (e - k >= 16 && n <= INT32_MAX && avx512_usable())
-		k = insert16(src, n, k, e, table);
-#endif
-	index_span(src, n, k, e, table);
 }
 
 int ziaa_model_search_is_vector(void)

@@ -115,37 +115,6 @@ static void test_model_search_avx512_equals_scalar(void **state)
 	free(src);
 }
 
-/* ziaa_model_index is push() at every position with 3 bytes, in order. */
-static void test_model_index_is_push_in_order(void **state)
-{
-	static bucket ta[1u << HASH_BITS], tb[1u << HASH_BITS];
-	uint8_t *src = malloc(MAXN);
-
-	(void)state;
-	assert_non_null(src);
-	for (int kind = 0; kind < 5; kind++) {
-		uint32_t n = 1000 + next() % (MAXN - 1000);
-
-		fill(src, n, kind);
-		memset(ta, EMPTY_BYTE, sizeof(ta));
-		memset(tb, EMPTY_BYTE, sizeof(tb));
-		for (uint32_t k = 0; k < n;) {
-			uint32_t e = k + next() % 200;
-
-			e = e > n ? n : e;
-			ziaa_model_index(src, n, k, e, ta);
-			for (; k < e; k++)
-				if (k + ZIAA_MIN_MATCH <= n) {
-					bucket *b = &tb[hash3(load3(src + k, 0))];
-
-					*b = push(*b, k);
-				}
-			assert_memory_equal(ta, tb, sizeof(ta));
-		}
-	}
-	free(src);
-}
-
 /* The parse's three modes (count, code with a complete table, code with lengths
  * over 66 left out) on one path; out gets the histogram and coded bytes. */
 static size_t parse_all(const uint8_t *src, uint32_t n, uint8_t *out, size_t cap)
@@ -204,7 +173,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_search_avx512_equals_scalar),
-		cmocka_unit_test(test_model_index_is_push_in_order),
 		cmocka_unit_test(test_model_parse_same_on_both_paths),
 	};
 
