@@ -42,11 +42,13 @@
 
 /* In a batch of long tokens a match longer than INSERT_MAX + INSERT_TAIL indexes
  * only its first INSERT_MAX and last INSERT_TAIL positions (the rest cost a hash
- * and a store each and are rarely a better candidate than the ones kept): against
- * 16 and 4, Silesia nci and xml code some 7-10% faster; nci is 1% larger (1.038x
- * zlib -1 at windowBits 12 instead of 1.048x), xml 0.8% smaller (1.035x). */
-#define INSERT_MAX 4
-#define INSERT_TAIL 2
+ * and a store each and are rarely a better candidate than the ones kept). Against
+ * 4 and 2, Silesia nci and xml code some 5% faster (same runs, median of four)
+ * for 1.5% and 0.5% in size (1.023x and 1.030x zlib -1 at windowBits 12); mr,
+ * whose batches are mostly short tokens, goes from 0.986x to 0.984x. 1 and 1 took
+ * mr to 0.975x, under the 0.98x goal. */
+#define INSERT_MAX 2
+#define INSERT_TAIL 1
 
 /* Length symbol (0-28, add 257) of a match length 3-258: RFC 1951 §3.2.5. Both
  * forms are computed and one selected (statistics mode counts by symbol). */
@@ -240,7 +242,7 @@ static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, u
 	if (mode == CHECK)
 		len = c->len_cap[len];
 	e = i + len;
-	/* inline, at most 6 pushes (as a call with a CPU check this cost 8% on nci) */
+	/* inline, a few pushes (as a call with a CPU check this cost 8% on nci) */
 	if (len > INSERT_MAX + INSERT_TAIL) {
 		index_span(src, n, i + 1, i + 1 + INSERT_MAX, table);
 		index_span(src, n, e - INSERT_TAIL, e, table);
