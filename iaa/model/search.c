@@ -200,8 +200,10 @@ static int avx512_usable(void)
 		return 0;
 	if (u < 0) {
 		__builtin_cpu_init();
+		/* BMI1 for the coder's tzcnt (encode.c), which every AVX-512 CPU has */
 		u = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
-		    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi");
+		    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
+		    __builtin_cpu_supports("bmi");
 		__atomic_store_n(&usable, u, __ATOMIC_RELAXED);
 	}
 	return u;

@@ -33,7 +33,8 @@ static uint32_t next(void)
 }
 
 /* Inputs: few distinct bytes (many equal hashes in one vector), runs, text-like
- * words, repeats at every distance around 4096 and 65536, random bytes. */
+ * words, repeats at every distance around 4096 and 65536, long copies from
+ * anywhere in the window, random bytes. */
 static void fill(uint8_t *p, uint32_t n, int kind)
 {
 	static const char *words[] = { "the ", "of ", "and ", "IAA ", "deflate ", "\n", "window ", "a" };
@@ -62,6 +63,15 @@ static void fill(uint8_t *p, uint32_t n, int kind)
 
 			for (; len-- && i < n; i++)
 				p[i] = i >= d ? p[i - d] : (uint8_t)next();
+			break;
+		}
+		case 4: {
+			/* long tokens: copies from anywhere in the window, often over 64
+			 * bytes (the long-token parse's AVX-512 measure) and over 258 */
+			uint32_t d = 1 + next() % 4200, len = next() % 4 ? 3 + next() % 300 : 1;
+
+			for (; len-- && i < n; i++)
+				p[i] = i >= d && len ? p[i - d] : (uint8_t)next();
 			break;
 		}
 		default:
@@ -105,7 +115,7 @@ static void test_model_search_avx512_equals_scalar(void **state)
 		print_message("this CPU has no AVX-512 (F, CD, BW, VBMI): only the portable search runs\n");
 		skip();
 	}
-	for (int kind = 0; kind < 5; kind++) {
+	for (int kind = 0; kind < 6; kind++) {
 		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 			fill(src, sizes[s], kind);
 			compare(src, sizes[s], CHUNK);
@@ -150,7 +160,7 @@ static void test_model_parse_same_on_both_paths(void **state)
 		print_message("this CPU has no AVX-512: the parse runs one path only\n");
 		skip();
 	}
-	for (int kind = 0; kind < 5; kind++) {
+	for (int kind = 0; kind < 6; kind++) {
 		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 			size_t na, nb;
 
