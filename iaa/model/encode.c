@@ -33,8 +33,8 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
-/* Where ziaa_model_search_is_vector() says yes, parse() is also compiled for
- * AVX-512 (parse_avx512) and its long-token steps measure with longest64(). */
+/* Where ziaa_model_search_is_vector() says yes, the long-token batches run an
+ * instance of long_batch() compiled for AVX-512, which measures with longest64(). */
 #define HAVE_AVX512_PARSE 1
 #define AVX512 __attribute__((target("avx512f,avx512bw,bmi")))
 #endif
@@ -236,12 +236,12 @@ static inline __attribute__((always_inline)) void emit(const uint8_t *src, uint3
 
 #ifdef HAVE_AVX512_PARSE
 /*
- * longest64 - longest() for position i where 64 bytes are readable, for
- * parse_avx512 only: each candidate is measured to 64 bytes by one byte compare,
- * so only a match of 64 or more goes back to the bytes (longest() branches at 8,
- * and half of Silesia nci's matches are longer: nci and xml code about 9% faster,
- * same runs). Plain inline, not always_inline: the generic parse() may name it
- * (in code it never runs) but could not have it inlined.
+ * longest64 - longest() for position i where 64 bytes are readable, for the
+ * AVX-512 instances of long_batch() only: each candidate is measured to 64 bytes
+ * by one byte compare, so only a match of 64 or more goes back to the bytes
+ * (longest() branches at 8, and half of Silesia nci's matches are longer: nci and
+ * xml code 6-9% faster, same runs). Plain inline, not always_inline: the generic
+ * long_batch() names it, in code it never runs, and could not have it inlined.
  */
 static inline AVX512 unsigned longest64(const uint8_t *src, uint32_t i, uint32_t n, bucket slot, uint32_t *dist)
 {
