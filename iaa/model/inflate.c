@@ -56,7 +56,9 @@ enum kind { BAD, LEN = 2, END = 3, SUB = 4, LIT = 8 };
 struct tables {
 	uint32_t ll[LL_ENTRIES];
 	uint32_t d[D_ENTRIES];
-	uint8_t ll_len[IAA_LL_SYMBOLS]; /* a dynamic block's, for pairing later */
+	/* a dynamic block's literal/length code, for pairing later */
+	uint8_t ll_len[IAA_LL_SYMBOLS];
+	uint32_t ll_code[IAA_LL_SYMBOLS];
 };
 
 /* What symbol s of a literal/length (ll) or distance code decodes to. */
@@ -74,8 +76,9 @@ static uint32_t meaning(int ll, unsigned s)
 }
 
 /*
- * build - the two-level table for code lengths len[0..n): -1 if over-subscribed.
- * An incomplete code is kept; its unused codes are BAD entries, which make the
+ * build - the two-level table for code lengths len[0..n) and their canonical
+ * codes (ziaa_huff_codes(), which has refused over-subscribed lengths). An
+ * incomplete code is kept; its unused codes are BAD entries, which make the
  * decoder give up if the data uses one.
  *
  * The first level grows with the code lengths: once every code of l bits or
@@ -85,14 +88,12 @@ static uint32_t meaning(int ll, unsigned s)
  * one, which on zlib's streams (a new table every 16K symbols) was 2-4% of the
  * decoding time.
  */
-static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, unsigned n, int ll)
+static void build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, const uint32_t *codes,
+		  unsigned n, int ll)
 {
-	uint32_t codes[ZIAA_FIXED_LL_SYMBOLS];
 	uint16_t order[ZIAA_FIXED_LL_SYMBOLS]; /* the symbols by code length */
 	unsigned count[16] = { 0 }, at[16], used = 0, size = 1, k;
 
-	if (ziaa_huff_codes(len, n, codes) != 0) /* the canonical codes, if the lengths hold */
-		return -1;
 	for (unsigned s = 0; s < n; s++)
 		count[len[s]]++;
 	at[1] = 0;
@@ -131,25 +132,23 @@ static int build(uint32_t *t, unsigned bits, unsigned sub, const uint8_t *len, u
 				t[off + step] = e;
 		}
 	}
-	return 0;
 }
 
 /*
  * pair_literals - where a first-level literal's code leaves room for a whole
  * second literal code in the LL_BITS looked up, make the entry give both: half
  * the lookups on the chain for runs of literals with short codes. len: the code
- * lengths of the n literal/length symbols t was built from. By symbol: each
+ * lengths of the literal/length symbols t was built from, codes their canonical
+ * codes (ziaa_huff_codes()). By symbol: each
  * literal's entries (its code, then every k above it) take the k-th entry as it
  * was before pairing, so the work goes with the literals' share of the table.
  */
-static void pair_literals(uint32_t *t, const uint8_t *len, unsigned n)
+static void pair_literals(uint32_t *t, const uint8_t *len, const uint32_t *codes)
 {
 	static const unsigned most = 1u << (LL_BITS - 1);
-	uint32_t before[1u << (LL_BITS - 1)], codes[ZIAA_FIXED_LL_SYMBOLS];
+	uint32_t before[1u << (LL_BITS - 1)];
 	unsigned shortest = 16;
 
-	if (ziaa_huff_codes(len, n, codes) != 0) /* t was built from len: never */
-		return;
 	for (unsigned s = 0; s < 256; s++)
 		if (len[s] && len[s] < shortest)
 			shortest = len[s];
@@ -206,12 +205,16 @@ static pthread_once_t fixed_once = PTHREAD_ONCE_INIT;
 static void build_fixed(void)
 {
 	uint8_t len[ZIAA_FIXED_LL_SYMBOLS];
+	uint32_t codes[ZIAA_FIXED_LL_SYMBOLS];
 
+	/* the fixed code's lengths always hold */
 	ziaa_huff_fixed_ll_lengths(len);
-	build(fixed.ll, LL_BITS, LL_SUB, len, ZIAA_FIXED_LL_SYMBOLS, 1);
-	pair_literals(fixed.ll, len, ZIAA_FIXED_LL_SYMBOLS);
+	ziaa_huff_codes(len, ZIAA_FIXED_LL_SYMBOLS, codes);
+	build(fixed.ll, LL_BITS, LL_SUB, len, codes, ZIAA_FIXED_LL_SYMBOLS, 1);
+	pair_literals(fixed.ll, len, codes);
 	memset(len, 5, IAA_D_SYMBOLS + 2);
-	build(fixed.d, D_BITS, D_SUB, len, IAA_D_SYMBOLS + 2, 0);
+	ziaa_huff_codes(len, IAA_D_SYMBOLS + 2, codes);
+	build(fixed.d, D_BITS, D_SUB, len, codes, IAA_D_SYMBOLS + 2, 0);
 }
 
 /* The input: a 64-bit buffer of bits not yet used, LSB first. */
@@ -287,13 +290,14 @@ static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tab
 
 	if (ziaa_huff_parse_header_at(in, (size_t)n * 8, pos, &h, &bfinal) != 0)
 		return -1;
-	if (build(t->ll, LL_BITS, LL_SUB, h.ll_len, IAA_LL_SYMBOLS, 1) ||
-	    build(t->d, D_BITS, D_SUB, h.d_len, IAA_D_SYMBOLS, 0))
-		return -1;
+	/* the parser has the canonical codes (and refused lengths without them) */
+	build(t->ll, LL_BITS, LL_SUB, h.ll_len, h.ll_code, IAA_LL_SYMBOLS, 1);
+	build(t->d, D_BITS, D_SUB, h.d_len, h.d_code, IAA_D_SYMBOLS, 0);
 	*paired = pairs_pay(h.ll_len);
 	if (*paired)
-		pair_literals(t->ll, h.ll_len, IAA_LL_SYMBOLS);
+		pair_literals(t->ll, h.ll_len, h.ll_code);
 	memcpy(t->ll_len, h.ll_len, sizeof(t->ll_len));
+	memcpy(t->ll_code, h.ll_code, sizeof(t->ll_code));
 	return 0;
 }
 
@@ -480,7 +484,7 @@ static int body(struct bitin *in, struct tables *t, int paired, uint8_t *o, uint
 			return r;
 		}
 		if (soft != cap) { /* the block is long: pair its literals, go on */
-			pair_literals(t->ll, t->ll_len, IAA_LL_SYMBOLS);
+			pair_literals(t->ll, t->ll_len, t->ll_code);
 			soft = cap;
 			continue;
 		}
