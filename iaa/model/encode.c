@@ -344,29 +344,23 @@ static inline __attribute__((always_inline)) struct batch long_batch(const uint8
 }
 
 #ifdef HAVE_AVX512_PARSE
-/* long_batch() compiled for AVX-512, one per mode; flatten inlines longest64().
- * Only the long-token batches: the rest of parse() compiled so measured 1-4%
- * slower on the short-token files (mr, ooffice). */
-static AVX512 __attribute__((flatten, noinline)) struct batch count_avx512(const uint8_t *src, uint32_t n,
-									    uint32_t built, bucket *table,
-									    uint32_t *ll, uint32_t *dc,
-									    struct batch b)
-{
-	return long_batch(src, n, built, table, NULL, ll, dc, b, COUNT, 1);
-}
-
-static AVX512 __attribute__((flatten, noinline)) struct batch code_avx512(const uint8_t *src, uint32_t n,
+/* long_batch() compiled for AVX-512, each mode inlined with its constant;
+ * flatten inlines longest64(). Only the long-token batches: the rest of parse()
+ * compiled so measured 1-4% slower on the short-token files (mr, ooffice). */
+static AVX512 __attribute__((flatten, noinline)) struct batch long_avx512(const uint8_t *src, uint32_t n,
 									   uint32_t built, bucket *table,
-									   const struct coder *c, struct batch b)
+									   const struct coder *c, uint32_t *ll,
+									   uint32_t *dc, struct batch b,
+									   enum mode mode)
 {
-	return long_batch(src, n, built, table, c, NULL, NULL, b, CODE, 1);
-}
-
-static AVX512 __attribute__((flatten, noinline)) struct batch check_avx512(const uint8_t *src, uint32_t n,
-									    uint32_t built, bucket *table,
-									    const struct coder *c, struct batch b)
-{
-	return long_batch(src, n, built, table, c, NULL, NULL, b, CHECK, 1);
+	switch (mode) {
+	case COUNT:
+		return long_batch(src, n, built, table, c, ll, dc, b, COUNT, 1);
+	case CODE:
+		return long_batch(src, n, built, table, c, ll, dc, b, CODE, 1);
+	default:
+		return long_batch(src, n, built, table, c, ll, dc, b, CHECK, 1);
+	}
 }
 #endif
 
@@ -411,9 +405,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 
 #ifdef HAVE_AVX512_PARSE
 			if (vector)
-				b = mode == COUNT  ? count_avx512(src, n, built, table, ll, dc, b)
-				    : mode == CODE ? code_avx512(src, n, built, table, c, b)
-						   : check_avx512(src, n, built, table, c, b);
+				b = long_avx512(src, n, built, table, c, ll, dc, b, mode);
 			else
 #endif
 				b = long_batch(src, n, built, table, c, ll, dc, b, mode, 0);
