@@ -17,11 +17,13 @@
  *
  * Two stages per batch of positions: search.c searches and indexes all of them
  * (16 at a time with AVX-512), then the walk here takes a token where the last
- * one ended and emits it: a literal's and a match's codes are both looked up and
- * one is selected (gcc makes that a branch; forced free of one with masks, it
- * measured slower). Only a match of 8 or more goes back to the bytes. Tokens go
- * into a 64-bit accumulator that is stored 8 bytes at a time while at least 8
- * bytes of room remain, then a byte at a time up to max_dst_size.
+ * one ended and emits it. Coding, the walk runs in a function of its own
+ * (walk_coded()) that selects a literal's or a match's code with masks, or with
+ * branches where the batch before was mostly literals; counting (statistics mode)
+ * and checking for missing codes, it runs inline. Only a match of 8 or more goes
+ * back to the bytes. Tokens go into a 64-bit accumulator that is stored 8 bytes
+ * at a time while at least 8 bytes of room remain, then a byte at a time up to
+ * max_dst_size.
  */
 #include "iaa/model/model.h"
 
@@ -57,6 +59,11 @@
  * mr to 0.975x, under the 0.98x goal. */
 #define INSERT_MAX 2
 #define INSERT_TAIL 1
+
+/* The share of literals (percent of tokens) in a short-token batch above which
+ * the next one is coded with branches (walk_coded()); it changes no byte. Silesia
+ * osdb has 86%, ooffice 69% (and codes faster with masks), text about a third. */
+#define LITERAL_RUNS 80
 
 /* Length symbol (0-28, add 257) of a match length 3-258: RFC 1951 §3.2.5. Both
  * forms are computed and one selected (statistics mode counts by symbol). */
@@ -306,11 +313,12 @@ static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, u
 	return len;
 }
 
-/* Where a batch of long tokens leaves the parse: the bit writer, the next
- * position, the batch's token count and whether a symbol had no code. */
+/* Where a batch leaves the parse: the bit writer, the next position, the batch's
+ * token count, whether a symbol had no code (long tokens) and how many tokens were
+ * literals (short tokens, coded by walk_coded()). */
 struct batch {
 	struct ziaa_model_bits w;
-	uint32_t i, tokens, missing;
+	uint32_t i, tokens, missing, literals;
 };
 
 /*
@@ -365,6 +373,78 @@ static AVX512 __attribute__((flatten, noinline)) struct batch long_avx512(const 
 #endif
 
 /*
+ * walk_batch - the walk of a short-token batch (CODE mode): from b.i up to built,
+ * take the token the search found where the last one ended and code it. branchy:
+ * code a literal and a match on two paths, else compute both and select with
+ * masks; the tokens and bits are the same either way (see walk_coded()).
+ */
+static inline __attribute__((always_inline)) struct batch walk_batch(const uint8_t *src, uint32_t n,
+								      uint32_t start, uint32_t built,
+								      const uint32_t *slots,
+								      const uint8_t *info,
+								      const struct coder *c, struct batch b,
+								      const int branchy)
+{
+	uint32_t i = b.i;
+
+	for (b.tokens = 0, b.literals = 0; i < built; b.tokens++) {
+		uint32_t slot = slots[i - start], inf = info[i - start], len = inf & 15;
+		uint32_t dist = (i - (slot >> (inf & 16))) & 0xffff;
+		uint32_t le, de;
+
+		if (__builtin_expect(len == 8, 0)) { /* 8 bytes matched: measure it whole */
+			uint32_t d;
+
+			len = longest(src, i, n, slot, 1, &d);
+			dist = d;
+		}
+		if (branchy && len) {
+			le = c->len[len];
+			de = c->dcode[dist];
+		} else if (branchy) {
+			le = c->lit[src[i]];
+			de = 0; /* dcode[0]: no bits */
+		} else {
+			/* a literal's distance may be anything: it reads dcode[0]. The empty
+			 * asm hides where m comes from, or gcc makes the selection a branch. */
+			uint32_t m = -(uint32_t)(len != 0), lc;
+
+			__asm__("" : "+r"(m));
+			lc = c->lit[src[i]];
+			de = c->dcode[dist & m];
+			le = (c->len[len] & m) | (lc & ~m);
+		}
+		b.literals += len == 0;
+		/* le: the literal's or the length's code, de the distance's (none for a literal) */
+		add(&b.w, (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24), (le >> 24) + (de >> 27));
+		drain(&b.w);
+		i += len + (len == 0);
+	}
+	b.i = i;
+	return b;
+}
+
+/*
+ * walk_coded - walk_batch() in its own function, so that the walk's state stays in
+ * registers (inlined in parse(), gcc kept half of it on the stack), choosing the
+ * selection from the batch before, with the same bytes either way. Masks measured
+ * 4-16% faster than branches on Silesia text, xml, mr and ooffice (a mispredicted
+ * literal/match branch costs more than coding both); branches 14% faster on osdb,
+ * whose batches are nearly all literals in long runs (86% of its tokens, 15% of
+ * them a change from literal to match or back), which predict well. Same runs,
+ * medians of three.
+ */
+static __attribute__((noinline)) struct batch walk_coded(const uint8_t *src, uint32_t n, uint32_t start,
+							  uint32_t built, const uint32_t *slots,
+							  const uint8_t *info, const struct coder *c,
+							  struct batch b, int literal_runs)
+{
+	if (literal_runs)
+		return walk_batch(src, n, start, built, slots, info, c, b, 1);
+	return walk_batch(src, n, start, built, slots, info, c, b, 0);
+}
+
+/*
  * parse - the greedy 4 KB-window parse of src[0..n): counts into hist (COUNT) or
  * codes into *out with c. Returns nonzero if a symbol had no code (CHECK only).
  *
@@ -384,7 +464,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 {
 	/* a local copy: stores to dst could alias *out and force reloads */
 	struct ziaa_model_bits w = mode == COUNT ? (struct ziaa_model_bits){ 0 } : *out;
-	uint32_t missing = 0, i = 0, built = 0, tokens = BATCH;
+	uint32_t missing = 0, i = 0, built = 0, tokens = BATCH, literals = 0;
 	const int vector = ziaa_model_search_is_vector();
 	/* COUNT: a literal counts into dc[IAA_D_SYMBOLS], which is dropped */
 	uint32_t ll[IAA_LL_SYMBOLS], dc[IAA_D_SYMBOLS + 1];
@@ -397,11 +477,12 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 	while (i < n) {
 		uint32_t start = built, dist = 1;
 		int long_tokens = tokens * LONG_TOKEN < BATCH;
+		int literal_runs = literals * 100 > tokens * LITERAL_RUNS;
 
 		built = n - built < BATCH ? n : built + BATCH;
 		tokens = 0;
 		if (long_tokens) {
-			struct batch b = { w, i, 0, missing };
+			struct batch b = { w, i, 0, missing, 0 };
 
 #ifdef HAVE_AVX512_PARSE
 			if (vector)
@@ -413,6 +494,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 			i = b.i;
 			tokens = b.tokens;
 			missing = b.missing;
+			literals = 0;
 			continue;
 		}
 		/* a match from the batch before may have covered its first positions */
@@ -440,6 +522,16 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 			continue;
 		}
 		ziaa_model_search(src, n, start, built, table, slots, info);
+		if (mode == CODE) {
+			struct batch b = { w, i, 0, 0, 0 };
+
+			b = walk_coded(src, n, start, built, slots, info, c, b, literal_runs);
+			w = b.w;
+			i = b.i;
+			tokens = b.tokens;
+			literals = b.literals;
+			continue;
+		}
 		for (; i < built; tokens++) {
 			uint32_t slot = slots[i - start], inf = info[i - start], len = inf & 15;
 
