@@ -8,6 +8,9 @@
 
 #include <stdio.h>
 
+/* Readback/drain address page fault (digest §4.1; DSA's name, kept for IAA). */
+#define ST_PFAULT_RDBA 0x1f
+
 int ziaa_crec_status(const struct iaa_hw_crec *cr)
 {
 	unsigned st = cr->status & IAA_ST_MASK;
@@ -16,9 +19,13 @@ int ziaa_crec_status(const struct iaa_hw_crec *cr)
 	case IAA_ST_SUCCESS:
 		return ZIAA_OK;
 	case IAA_ST_NONE:
-		return ZIAA_ERR_TIMEOUT; /* never completed */
+		return ZIAA_ERR_LOST; /* not completed: the device may still write */
 	case IAA_ST_PAGE_FAULT:
 	case IAA_ST_PAGE_FAULT_IR:
+	/* translation faults on the completion record and on a readback/drain address
+	 * (digest §4.1): faults, not a malformed descriptor */
+	case IAA_ST_CR_XLAT:
+	case ST_PFAULT_RDBA:
 		return ZIAA_ERR_PAGE_FAULT;
 	case IAA_ST_OUTBUF_OVERFLOW: /* decompress: recoverable, bytes_completed valid */
 		return ZIAA_ERR_OVERFLOW;
@@ -27,10 +34,11 @@ int ziaa_crec_status(const struct iaa_hw_crec *cr)
 		return cr->error_code == IAA_AE_UNRECOVERABLE_OUTPUT_OVERFLOW ? ZIAA_ERR_OVERFLOW
 									       : ZIAA_ERR_DATA;
 	case IAA_ST_WATCHDOG:
-		return ZIAA_ERR_TIMEOUT;
+		return ZIAA_ERR_TIMEOUT; /* the device gave up: the job is over */
 	default:
-		/* 0x10-0x1f and 0x30-0x35: the descriptor was wrong (our bug); 0x20 and up:
-		 * device or platform errors - either way the device is not to be trusted */
+		/* the rest of 0x10-0x1f, and 0x30-0x35: the descriptor was wrong (our bug);
+		 * 0x20 and up: device or platform errors - either way the device is not to be
+		 * trusted */
 		return (st >= 0x10 && st < 0x20) || (st >= 0x30 && st <= 0x35) ? ZIAA_ERR_INVALID
 										  : ZIAA_ERR_GONE;
 	}
@@ -50,6 +58,8 @@ static const char *status_name(unsigned st)
 	case IAA_ST_NONZERO_RESERVED: return "non-zero reserved field";
 	case IAA_ST_INVALID_SIZE: return "invalid transfer size";
 	case IAA_ST_OVERLAP_BUFFERS: return "overlapping buffers";
+	case IAA_ST_CR_XLAT: return "completion record address translation fault";
+	case ST_PFAULT_RDBA: return "readback/drain address page fault";
 	case IAA_ST_CR_ALIGN: return "completion record not 64-byte aligned";
 	case IAA_ST_ADDR_ALIGN: return "AECS address or size not a multiple of 32";
 	case IAA_ST_WATCHDOG: return "watchdog timer expired";

@@ -67,7 +67,8 @@ static int info(void)
 			       w->version & 0xff, w->device_enabled ? "enabled" : "disabled",
 			       w->numa_node, w->sva ? "on" : "off");
 		printf("    %-8s %-9s size %-4llu threshold %-4d max transfer %llu  %s\n", w->name,
-		       w->shared ? "shared" : "dedicated", (unsigned long long)w->size, w->threshold,
+		       w->mode_unknown ? "mode?" : w->shared ? "shared" : "dedicated",
+		       (unsigned long long)w->size, w->threshold,
 		       (unsigned long long)w->max_transfer_size, w->path[0] ? w->path : "(no node)");
 		printf("             %s%s%s\n", ziaa_hw_verdict_text(w->verdict), w->err ? ": " : "",
 		       w->err ? strerror(w->err) : "");

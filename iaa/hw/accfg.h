@@ -23,6 +23,8 @@ struct accfg_wq;
 #define ZIAA_ACCFG_DEVICE_ENABLED 1
 #define ZIAA_ACCFG_WQ_ENABLED 1
 #define ZIAA_ACCFG_WQ_SHARED 0
+#define ZIAA_ACCFG_WQ_DEDICATED 1
+#define ZIAA_ACCFG_WQ_MODE_UNKNOWN 2
 #define ZIAA_ACCFG_WQT_KERNEL 1
 #define ZIAA_ACCFG_WQT_USER 2
 
@@ -32,6 +34,8 @@ _Static_assert(ACCFG_DEVICE_IAX == ZIAA_ACCFG_DEVICE_IAX, "libaccel-config enum"
 _Static_assert(ACCFG_DEVICE_ENABLED == ZIAA_ACCFG_DEVICE_ENABLED, "libaccel-config enum");
 _Static_assert(ACCFG_WQ_ENABLED == ZIAA_ACCFG_WQ_ENABLED, "libaccel-config enum");
 _Static_assert(ACCFG_WQ_SHARED == ZIAA_ACCFG_WQ_SHARED, "libaccel-config enum");
+_Static_assert(ACCFG_WQ_DEDICATED == ZIAA_ACCFG_WQ_DEDICATED, "libaccel-config enum");
+_Static_assert(ACCFG_WQ_MODE_UNKNOWN == ZIAA_ACCFG_WQ_MODE_UNKNOWN, "libaccel-config enum");
 _Static_assert(ACCFG_WQT_KERNEL == ZIAA_ACCFG_WQT_KERNEL, "libaccel-config enum");
 _Static_assert(ACCFG_WQT_USER == ZIAA_ACCFG_WQT_USER, "libaccel-config enum");
 #endif
@@ -71,7 +75,8 @@ struct ziaa_accfg {
 	void (*set_log_priority)(struct accfg_ctx *ctx, int priority);
 };
 
-/* The table in use: libaccel-config once loaded, or a test's stand-in. */
+/* A test's stand-in for libaccel-config, set before any discovery and never
+ * written by the library (NULL: load the real one, once). */
 extern const struct ziaa_accfg *ziaa_hw_accfg;
 
 #endif /* ZIAA_HW_ACCFG_H */

@@ -28,6 +28,7 @@ static const char *const verdict_text[ZIAA_WQ_VERDICT_COUNT] = {
 	[ZIAA_WQ_NOT_ENABLED] = "not usable: queue not enabled",
 	[ZIAA_WQ_KERNEL_TYPE] = "not usable: kernel queue (type kernel, e.g. iaa_crypto)",
 	[ZIAA_WQ_NOT_USER] = "not usable: queue type not configured (needs type=user)",
+	[ZIAA_WQ_MODE_UNKNOWN] = "not usable: queue mode unknown (needs mode=shared or dedicated)",
 	[ZIAA_WQ_NO_SVA] = "not usable: no SVA/PASID (IOMMU scalable mode off)",
 	[ZIAA_WQ_NO_DEVNODE] = "not usable: no /dev/iax node",
 	[ZIAA_WQ_NO_PERMISSION] = "not usable: no permission to open the node",
@@ -53,6 +54,9 @@ enum ziaa_wq_verdict ziaa_hw_classify(const struct ziaa_hw_wq *wq, unsigned cpu)
 		return ZIAA_WQ_KERNEL_TYPE;
 	if (wq->type != ZIAA_ACCFG_WQT_USER)
 		return ZIAA_WQ_NOT_USER;
+	/* without a known mode there is no telling ENQCMD from MOVDIR64B (digest §2.3) */
+	if (wq->mode_unknown)
+		return ZIAA_WQ_MODE_UNKNOWN;
 	if (!wq->sva)
 		return ZIAA_WQ_NO_SVA;
 	if (wq->shared && !(cpu & ZIAA_CPU_ENQCMD))
@@ -98,7 +102,9 @@ enum ziaa_wq_verdict ziaa_hw_probe(struct ziaa_hw_wq *wq)
 
 /* ---- libaccel-config, loaded on demand ------------------------------------------ */
 
+/* Written only inside load_once; read after pthread_once(), which orders them. */
 static struct ziaa_accfg real_accfg;
+static const struct ziaa_accfg *loaded;
 static const char *load_error;
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 const struct ziaa_accfg *ziaa_hw_accfg;
@@ -119,14 +125,18 @@ static void load(void)
 #undef ZIAA_ACCFG_RESOLVE
 	if (missing) {
 		load_error = "libaccel-config.so.1 lacks a function libz-iaa needs";
+		memset(&real_accfg, 0, sizeof(real_accfg));
+		dlclose(h);
 		return;
 	}
-	ziaa_hw_accfg = &real_accfg;
+	loaded = &real_accfg;
 }
 
 static void fill(struct ziaa_hw_wq *w, const struct ziaa_accfg *a, struct accfg_device *dev,
 		 struct accfg_wq *wq)
 {
+	int mode;
+
 	memset(w, 0, sizeof(*w));
 	snprintf(w->device, sizeof(w->device), "%s", a->device_get_devname(dev));
 	snprintf(w->name, sizeof(w->name), "%s", a->wq_get_devname(wq));
@@ -136,7 +146,9 @@ static void fill(struct ziaa_hw_wq *w, const struct ziaa_accfg *a, struct accfg_
 	w->version = a->device_get_version(dev);
 	w->enabled = a->wq_get_state(wq) == ZIAA_ACCFG_WQ_ENABLED;
 	w->type = (int)a->wq_get_type(wq);
-	w->shared = a->wq_get_mode(wq) == ZIAA_ACCFG_WQ_SHARED;
+	mode = a->wq_get_mode(wq);
+	w->shared = mode == ZIAA_ACCFG_WQ_SHARED;
+	w->mode_unknown = mode != ZIAA_ACCFG_WQ_SHARED && mode != ZIAA_ACCFG_WQ_DEDICATED;
 	w->size = a->wq_get_size(wq);
 	w->threshold = a->wq_get_threshold(wq);
 	w->block_on_fault = a->wq_get_block_on_fault(wq);
@@ -156,14 +168,16 @@ int ziaa_hw_discover(struct ziaa_hw_wq *out, int max, int probe, const char **wh
 	unsigned cpu = ziaa_hw_cpu_features();
 	int n = 0;
 
-	/* Without the idxd driver there is nothing to find: do not even load the library. */
-	if (!ziaa_hw_accfg && access("/sys/bus/dsa", F_OK) != 0) {
-		*why = "no idxd driver: /sys/bus/dsa does not exist";
-		return -1;
-	}
-	if (!ziaa_hw_accfg)
-		pthread_once(&load_once, load);
 	a = ziaa_hw_accfg;
+	if (!a) {
+		/* Without the idxd driver there is nothing to find: do not even load the library. */
+		if (access("/sys/bus/dsa", F_OK) != 0) {
+			*why = "no idxd driver: /sys/bus/dsa does not exist";
+			return -1;
+		}
+		pthread_once(&load_once, load);
+		a = loaded;
+	}
 	if (!a) {
 		*why = load_error;
 		return -1;

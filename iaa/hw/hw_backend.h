@@ -25,6 +25,7 @@ enum ziaa_wq_verdict {
 	ZIAA_WQ_NOT_ENABLED,       /* the queue is not enabled */
 	ZIAA_WQ_KERNEL_TYPE,       /* a kernel queue (iaa_crypto), not for user space */
 	ZIAA_WQ_NOT_USER,          /* no type configured */
+	ZIAA_WQ_MODE_UNKNOWN,      /* neither shared nor dedicated: no submission method */
 	ZIAA_WQ_NO_SVA,            /* PASID/SVA off: user queues cannot work */
 	ZIAA_WQ_NO_DEVNODE,        /* no /dev/iax node for the queue */
 	ZIAA_WQ_NO_PERMISSION,     /* open(): EACCES/EPERM on the node */
@@ -47,6 +48,7 @@ struct ziaa_hw_wq {
 	int enabled;
 	int type;                   /* 0 none, 1 kernel, 2 user (libaccel-config's enum) */
 	int shared;
+	int mode_unknown;           /* libaccel-config knew neither mode (shared is then 0) */
 	int sva;                    /* the device has PASID enabled */
 	int numa_node;
 	unsigned version;           /* 0x100, 0x200 */
@@ -83,9 +85,14 @@ int ziaa_hw_discover(struct ziaa_hw_wq *out, int max, int probe, const char **wh
 struct ziaa_device;
 
 /*
- * ziaa_hw_open_wqs - open the queues whose verdict is USABLE (at most 16) and
- * build the hardware device over them; NULL when none opens. ziaa_hw_open() is
- * discovery followed by this. Exposed for tests.
+ * ziaa_hw_open_wqs - open the queues among wqs[0..n) whose verdict is USABLE or
+ * USABLE_WRITE, the first 16 that open, and build the hardware device over them;
+ * NULL when none opens. ziaa_hw_open() is discovery of every queue followed by
+ * this. Exposed for tests.
+ *
+ * After fork() the child's copy of every such device is emptied (its queue fds
+ * closed, its portals unmapped, without device access): the device then refuses
+ * work with ZIAA_ERR_GONE and the child opens a new one on demand.
  */
 struct ziaa_device *ziaa_hw_open_wqs(const struct ziaa_hw_wq *wqs, int n);
 

@@ -13,7 +13,8 @@
  *   timeout           status 0x24 (watchdog)
  *   busy              submit refused: the queue is full (ZIAA_ERR_BUSY)
  *   gone              submit fails with ZIAA_ERR_GONE, for this job and every later one
- *   hang              the job never completes (the caller's wait times out)
+ *   hang              the job never completes (the wait times out; ziaa_device_run()
+ *                     returns ZIAA_ERR_LOST and retires the device)
  * Example: ZLIB_IAA_FAULTS="page_fault@3,overflow@5,busy:p=0.1,seed=7"
  * A malformed value is refused whole (no faults; one warning from the caller).
  */

@@ -5,7 +5,12 @@
  * libaccel-config is replaced by a table over fabricated devices (the ziaa_hw_accfg
  * hook), so every verdict and error path runs here; the node probe runs against
  * real files: a missing path, a FIFO (open works, mmap does not) and a regular file.
+ * Loading the real library is driven through stand-ins for dlopen(), dlsym(),
+ * dlclose() and access() defined below (the discovery code is linked statically
+ * into this test), each case in a child process of its own, since the library is
+ * loaded at most once per process.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "iaa/device.h"
 #include "iaa/hw/accfg.h"
 
 /* ---- fabricated devices ---- */
@@ -32,7 +40,7 @@ struct fake_dev {
 	int type, state, node;
 	bool pasid;
 	unsigned version;
-	struct fake_wq wqs[4];
+	struct fake_wq wqs[24];
 	int nwq;
 };
 
@@ -111,7 +119,77 @@ static const struct ziaa_accfg fake = {
 	f_wq_path, f_set_log,
 };
 
+/* ---- the dynamic loader, for load() ---- */
+static int dl_present;          /* dlopen() finds libaccel-config.so.1 */
+static const char *dl_missing;  /* the one function dlsym() does not find */
+static int dl_opens, dl_closes;
+static int dsa_present;         /* access() says /sys/bus/dsa exists */
+
+#define FAKE_SYM(name) { "accfg_" #name, offsetof(struct ziaa_accfg, name) },
+static const struct { const char *name; size_t off; } fake_syms[] = {
+	ZIAA_ACCFG_FUNCS(FAKE_SYM)
+};
+#undef FAKE_SYM
+
+void *dlopen(const char *file, int mode)
+{
+	(void)mode;
+	if (!dl_present || strcmp(file, "libaccel-config.so.1") != 0)
+		return NULL;
+	dl_opens++;
+	return &dl_opens;
+}
+
+void *dlsym(void *handle, const char *name)
+{
+	void *fn = NULL;
+
+	if (handle != &dl_opens || (dl_missing && strcmp(name, dl_missing) == 0))
+		return NULL;
+	for (size_t i = 0; i < sizeof(fake_syms) / sizeof(fake_syms[0]); i++)
+		if (strcmp(name, fake_syms[i].name) == 0)
+			memcpy(&fn, (const char *)&fake + fake_syms[i].off, sizeof(fn));
+	return fn;
+}
+
+int dlclose(void *handle)
+{
+	if (handle == &dl_opens)
+		dl_closes++;
+	return 0;
+}
+
+int access(const char *path, int mode)
+{
+	if (strcmp(path, "/sys/bus/dsa") == 0 && dsa_present)
+		return 0;
+	if (strcmp(path, "/sys/bus/dsa") == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return (int)syscall(SYS_access, path, mode);
+}
+
 static char tmp[] = "/tmp/ziaa-hw-XXXXXX", fifo[64], regular[64];
+
+/* How many fds this process has open on path. */
+static int fds_on(const char *path)
+{
+	char link[64], target[128];
+	int count = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		count += strcmp(target, path) == 0;
+	}
+	return count;
+}
 
 static int setup(void **state)
 {
@@ -211,10 +289,154 @@ static void test_classify_with_all_cpu_features(void **state)
 	assert_int_equal(ziaa_hw_classify(&w, ZIAA_CPU_MOVDIR64B), ZIAA_WQ_NO_ENQCMD);
 	w.shared = 0;
 	assert_int_equal(ziaa_hw_classify(&w, ZIAA_CPU_ENQCMD), ZIAA_WQ_NO_MOVDIR64B);
+	w.mode_unknown = 1;
+	assert_int_equal(ziaa_hw_classify(&w, all), ZIAA_WQ_MODE_UNKNOWN);
 	w.type = 0;
 	assert_int_equal(ziaa_hw_classify(&w, all), ZIAA_WQ_NOT_USER);
 	for (int v = 0; v < ZIAA_WQ_VERDICT_COUNT; v++)
 		assert_non_null(ziaa_hw_verdict_text((enum ziaa_wq_verdict)v));
+}
+
+/* libaccel-config's ACCFG_WQ_MODE_UNKNOWN is neither mode: no way to submit. */
+static void test_discover_mode_unknown_is_not_usable(void **state)
+{
+	struct ziaa_hw_wq w[4];
+	const char *why = NULL;
+
+	(void)state;
+	devs[0] = (struct fake_dev){ "iax1", 1, 1, 0, true, 0x100, {
+		{ "wq1.0", fifo, 1, 2, ZIAA_ACCFG_WQ_MODE_UNKNOWN, 0, 64, 1 << 21 },
+		{ "wq1.1", fifo, 1, 2, 7, 0, 64, 1 << 21 },   /* not in the enum at all */
+		{ "wq1.2", fifo, 1, 2, ZIAA_ACCFG_WQ_DEDICATED, 0, 64, 1 << 21 } }, 3 };
+	ndev = 1;
+	assert_int_equal(ziaa_hw_discover(w, 4, 1, &why), 3);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(w[i].verdict, ZIAA_WQ_MODE_UNKNOWN);
+		assert_int_equal(w[i].mode_unknown, 1);
+		assert_int_equal(w[i].shared, 0);
+	}
+	assert_int_equal(w[2].mode_unknown, 0);
+	assert_int_not_equal(w[2].verdict, ZIAA_WQ_MODE_UNKNOWN);
+	assert_non_null(strstr(ziaa_hw_verdict_text(ZIAA_WQ_MODE_UNKNOWN), "not usable: queue mode"));
+	assert_null(ziaa_hw_open_wqs(w, 2));
+}
+
+/* Many more than 16 queues (72 kernel queues, more than the first discovery pass
+ * reads), the usable ones last: the device is built over them, up to its cap of 16. */
+static void test_hw_open_finds_usable_queues_after_16_others(void **state)
+{
+	static char names[4][24][16];
+	struct ziaa_device *dev;
+
+	(void)state;
+	if (!(ziaa_hw_cpu_features() & ZIAA_CPU_MOVDIR64B)) {
+		print_message("this CPU has no MOVDIR64B: no dedicated queue is usable here\n");
+		skip();
+	}
+	for (int d = 0; d < 4; d++) {
+		devs[d] = (struct fake_dev){ "iax0", 1, 1, 0, true, 0x100, { { 0 } }, d < 3 ? 24 : 18 };
+		for (int i = 0; i < devs[d].nwq; i++) {
+			snprintf(names[d][i], sizeof(names[d][i]), "wq%d.%d", d, i);
+			/* iax0: kernel queues (iaa_crypto); iax3: dedicated user queues */
+			devs[d].wqs[i] = d == 3
+				? (struct fake_wq){ names[d][i], regular, 1, 2, 1, 0, 16, 1 << 21 }
+				: (struct fake_wq){ names[d][i], NULL, 1, 1, 1, 0, 16, 1 << 21 };
+		}
+	}
+	devs[3].name = "iax3";
+	ndev = 4;
+	assert_int_equal(fds_on(regular), 0);
+	dev = ziaa_hw_open();
+	assert_non_null(dev);
+	assert_string_equal(dev->name, "iax3/wq3.0+");
+	assert_int_equal(fds_on(regular), 16);
+	dev->ops->close(dev);
+	assert_int_equal(fds_on(regular), 0);
+}
+
+/* Runs fn in a child process (load() runs once per process); its exit status. */
+static int in_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* Whether discovery gave a reason and it mentions what. */
+static int says(const char *why, const char *what)
+{
+	return why && strstr(why, what);
+}
+
+static int load_without_idxd(void)
+{
+	struct ziaa_hw_wq w[4];
+	const char *why = NULL;
+
+	ziaa_hw_accfg = NULL;
+	dl_present = 1;
+	return (ziaa_hw_discover(w, 4, 0, &why) != -1) | !says(why, "/sys/bus/dsa") << 1 |
+	       (dl_opens != 0) << 2;
+}
+
+static int load_not_installed(void)
+{
+	struct ziaa_hw_wq w[4];
+	const char *why = NULL;
+
+	ziaa_hw_accfg = NULL;
+	dsa_present = 1;
+	return (ziaa_hw_discover(w, 4, 0, &why) != -1) | !says(why, "not installed") << 1;
+}
+
+static int load_lacking_a_function(void)
+{
+	struct ziaa_hw_wq w[4];
+	const char *why = NULL;
+	int bad;
+
+	ziaa_hw_accfg = NULL;
+	dsa_present = dl_present = 1;
+	dl_missing = "accfg_wq_get_mode";
+	bad = (ziaa_hw_discover(w, 4, 0, &why) != -1) | !says(why, "lacks a function") << 1;
+	bad |= (dl_opens != 1) << 2 | (dl_closes != 1) << 3; /* the handle is not kept */
+	why = NULL;
+	bad |= (ziaa_hw_discover(w, 4, 0, &why) != -1) << 4 | !says(why, "lacks") << 5;
+	return bad | (dl_opens != 1) << 6; /* tried once per process */
+}
+
+static int load_complete(void)
+{
+	struct ziaa_hw_wq w[4];
+	const char *why = NULL;
+
+	memset(w, 0, sizeof(w));
+	ziaa_hw_accfg = NULL;
+	dsa_present = dl_present = 1;
+	return (ziaa_hw_discover(w, 4, 0, &why) != 1) | (strcmp(w[0].name, "wq1.0") != 0) << 1 |
+	       (dl_opens != 1) << 2 | (dl_closes != 0) << 3;
+}
+
+static void test_discover_loads_libaccel_config(void **state)
+{
+	(void)state;
+#ifdef __SANITIZE_ADDRESS__
+	/* ASan's own dlopen() interceptor calls the real one, not the stand-in above */
+	print_message("AddressSanitizer intercepts dlopen(): the loading cases need a plain build\n");
+	skip();
+#endif
+	devs[0] = (struct fake_dev){ "iax1", 1, 1, 0, true, 0x100, {
+		{ "wq1.0", fifo, 1, 2, 0, 128, 128, 1 << 21 } }, 1 };
+	ndev = 1;
+	assert_int_equal(in_child(load_without_idxd), 0);
+	assert_int_equal(in_child(load_not_installed), 0);
+	assert_int_equal(in_child(load_lacking_a_function), 0);
+	assert_int_equal(in_child(load_complete), 0);
 }
 
 static void test_probe_node(void **state)
@@ -245,6 +467,9 @@ int main(void)
 		cmocka_unit_test(test_discover_no_devices),
 		cmocka_unit_test(test_discover_verdicts),
 		cmocka_unit_test(test_classify_with_all_cpu_features),
+		cmocka_unit_test(test_discover_mode_unknown_is_not_usable),
+		cmocka_unit_test(test_hw_open_finds_usable_queues_after_16_others),
+		cmocka_unit_test(test_discover_loads_libaccel_config),
 		cmocka_unit_test(test_probe_node),
 	};
 

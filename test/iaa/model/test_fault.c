@@ -97,7 +97,7 @@ static void test_fault_every_kind_reaches_the_caller(void **state)
 		{ "timeout@1", ZIAA_ERR_TIMEOUT, IAA_ST_WATCHDOG },
 		{ "busy@1", ZIAA_ERR_BUSY, 0 },
 		{ "gone@1", ZIAA_ERR_GONE, 0 },
-		{ "hang@1", ZIAA_ERR_TIMEOUT, 0 },
+		{ "hang@1", ZIAA_ERR_LOST, 0 },                       /* and the device retired */
 		{ "overflow@2", ZIAA_OK, IAA_ST_SUCCESS },              /* not this job */
 	};
 	static struct iaa_hw_crec cr;
@@ -111,6 +111,20 @@ static void test_fault_every_kind_reaches_the_caller(void **state)
 		if (cases[i].status)
 			assert_int_equal(cr.status & IAA_ST_MASK, cases[i].status & IAA_ST_MASK);
 	}
+}
+
+/* A job that never completes may still write its buffers: the device is retired
+ * and takes no more work, even jobs that would succeed. */
+static void test_fault_hang_retires_the_device(void **state)
+{
+	struct ziaa_device *dev = ziaa_model_open_with("hang@2", 0x100);
+	static struct iaa_hw_crec cr, cr2;
+
+	(void)state;
+	assert_int_equal(compress_with(dev, &cr), ZIAA_OK);
+	assert_int_equal(compress_with(dev, &cr), ZIAA_ERR_LOST);
+	assert_true(ziaa_device_retired(dev));
+	assert_int_equal(compress_with(dev, &cr2), ZIAA_ERR_GONE);
 }
 
 static void test_fault_gone_stays_gone(void **state)
@@ -131,6 +145,7 @@ int main(void)
 		cmocka_unit_test(test_fault_probability_is_deterministic),
 		cmocka_unit_test(test_fault_every_kind_reaches_the_caller),
 		cmocka_unit_test(test_fault_gone_stays_gone),
+		cmocka_unit_test(test_fault_hang_retires_the_device),
 	};
 
 	return cmocka_run_group_tests_name("iaa/model/fault", tests, NULL, NULL);
