@@ -41,7 +41,7 @@
 #define AVX512 __attribute__((target("avx512f,avx512bw,bmi")))
 #endif
 
-/* Tunable. BATCH: positions per batch; its slots and info bytes stay in L1 beside
+/* Tunable. BATCH: positions per batch; its slots and tokens stay in L1 beside
  * the buckets; more cost cache and adapt later, fewer cost loop overhead. Over
  * 258, so that a match never jumps a whole batch. LONG_TOKEN: the mean token
  * length (bytes) from which a batch is parsed token by token (see parse): every
@@ -381,44 +381,45 @@ static AVX512 __attribute__((flatten, noinline)) struct batch long_avx512(const 
 static inline __attribute__((always_inline)) struct batch walk_batch(const uint8_t *src, uint32_t n,
 								      uint32_t start, uint32_t built,
 								      const uint32_t *slots,
-								      const uint8_t *info,
+								      const uint32_t *tok,
 								      const struct coder *c, struct batch b,
 								      const int branchy)
 {
 	uint32_t i = b.i;
 
 	for (b.tokens = 0, b.literals = 0; i < built; b.tokens++) {
-		uint32_t slot = slots[i - start], inf = info[i - start], len = inf & 15;
-		uint32_t dist = (i - (slot >> (inf & 16))) & 0xffff;
+		uint32_t t = tok[i - start], step = t & TOK_STEP, dist = t >> TOK_DIST_SHIFT;
 		uint32_t le, de;
 
-		if (__builtin_expect(len == 8, 0)) { /* 8 bytes matched: measure it whole */
+		if (__builtin_expect(step == 8, 0)) { /* 8 bytes matched: measure it whole */
 			uint32_t d;
 
-			len = longest(src, i, n, slot, 1, &d);
+			step = longest(src, i, n, slots[i - start], 1, &d);
 			dist = d;
 		}
-		if (branchy && len) {
-			le = c->len[len];
+		if (branchy && dist) {
+			le = c->len[step];
 			de = c->dcode[dist];
 		} else if (branchy) {
+			/* step 1 as a constant: the next token's load need not wait for this one's */
 			le = c->lit[src[i]];
-			de = 0; /* dcode[0]: no bits */
+			de = 0;
+			step = 1;
 		} else {
-			/* a literal's distance may be anything: it reads dcode[0]. The empty
-			 * asm hides where m comes from, or gcc makes the selection a branch. */
-			uint32_t m = -(uint32_t)(len != 0), lc;
+			/* a literal (step 1, distance 0) reads len[1] and dcode[0], which hold
+			 * no bits, and a match masks the literal's code off. The empty asm
+			 * hides where the mask comes from, or gcc makes the selection a branch. */
+			uint32_t literal = -(uint32_t)(step == 1);
 
-			__asm__("" : "+r"(m));
-			lc = c->lit[src[i]];
-			de = c->dcode[dist & m];
-			le = (c->len[len] & m) | (lc & ~m);
+			__asm__("" : "+r"(literal));
+			le = c->len[step] | (c->lit[src[i]] & literal);
+			de = c->dcode[dist];
 		}
-		b.literals += len == 0;
+		b.literals += step == 1;
 		/* le: the literal's or the length's code, de the distance's (none for a literal) */
 		add(&b.w, (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24), (le >> 24) + (de >> 27));
 		drain(&b.w);
-		i += len + (len == 0);
+		i += step;
 	}
 	b.i = i;
 	return b;
@@ -436,12 +437,12 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
  */
 static __attribute__((noinline)) struct batch walk_coded(const uint8_t *src, uint32_t n, uint32_t start,
 							  uint32_t built, const uint32_t *slots,
-							  const uint8_t *info, const struct coder *c,
+							  const uint32_t *tok, const struct coder *c,
 							  struct batch b, int literal_runs)
 {
 	if (literal_runs)
-		return walk_batch(src, n, start, built, slots, info, c, b, 1);
-	return walk_batch(src, n, start, built, slots, info, c, b, 0);
+		return walk_batch(src, n, start, built, slots, tok, c, b, 1);
+	return walk_batch(src, n, start, built, slots, tok, c, b, 0);
 }
 
 /*
@@ -459,7 +460,7 @@ static __attribute__((noinline)) struct batch walk_coded(const uint8_t *src, uin
  */
 static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint32_t n, const struct coder *c,
 						       struct ziaa_model_bits *out, struct iaa_hw_histogram *hist,
-						       bucket *table, uint32_t *slots, uint8_t *info,
+						       bucket *table, uint32_t *slots, uint32_t *tok,
 						       const enum mode mode)
 {
 	/* a local copy: stores to dst could alias *out and force reloads */
@@ -521,11 +522,11 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 			index_span(src, n, indexed, built, table);
 			continue;
 		}
-		ziaa_model_search(src, n, start, built, table, slots, info);
+		ziaa_model_search(src, n, start, built, table, slots, tok);
 		if (mode == CODE) {
 			struct batch b = { w, i, 0, 0, 0 };
 
-			b = walk_coded(src, n, start, built, slots, info, c, b, literal_runs);
+			b = walk_coded(src, n, start, built, slots, tok, c, b, literal_runs);
 			w = b.w;
 			i = b.i;
 			tokens = b.tokens;
@@ -533,11 +534,12 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 			continue;
 		}
 		for (; i < built; tokens++) {
-			uint32_t slot = slots[i - start], inf = info[i - start], len = inf & 15;
+			uint32_t t = tok[i - start], len = t & TOK_STEP;
 
-			dist = (i - (slot >> (inf & 16))) & 0xffff;
+			dist = t >> TOK_DIST_SHIFT;
 			if (__builtin_expect(len == 8, 0)) /* 8 bytes matched: measure it whole */
-				len = longest(src, i, n, slot, 1, &dist);
+				len = longest(src, i, n, slots[i - start], 1, &dist);
+			len = len > 1 ? len : 0; /* step 1: a literal */
 			if (mode == CHECK) /* a lookup on the token's critical path: only when needed */
 				len = c->len_cap[len];
 			emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
@@ -558,7 +560,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 struct scratch {
 	bucket table[1u << HASH_BITS];
 	uint32_t slots[BATCH];
-	uint8_t info[BATCH];
+	uint32_t tok[BATCH];
 	struct coder coder;
 };
 static __thread struct scratch scratch;
@@ -568,7 +570,7 @@ void ziaa_model_lz77_stats(const uint8_t *src, uint32_t n, struct iaa_hw_histogr
 	struct scratch *sc = ziaa_opaque(&scratch);
 
 	memset(hist, 0, sizeof(*hist));
-	parse(src, n, NULL, NULL, hist, sc->table, sc->slots, sc->info, COUNT);
+	parse(src, n, NULL, NULL, hist, sc->table, sc->slots, sc->tok, COUNT);
 }
 
 int ziaa_model_lz77_code(const uint8_t *src, uint32_t n, const struct iaa_hw_aecs_comp *tables,
@@ -580,9 +582,9 @@ int ziaa_model_lz77_code(const uint8_t *src, uint32_t n, const struct iaa_hw_aec
 
 	load_coder(c, tables->ll_code, tables->d_code);
 	if (c->mode == CODE)
-		missing = parse(src, n, c, w, NULL, sc->table, sc->slots, sc->info, CODE);
+		missing = parse(src, n, c, w, NULL, sc->table, sc->slots, sc->tok, CODE);
 	else
-		missing = parse(src, n, c, w, NULL, sc->table, sc->slots, sc->info, CHECK);
+		missing = parse(src, n, c, w, NULL, sc->table, sc->slots, sc->tok, CHECK);
 	if (eob) {
 		add(w, c->eob & 0xffffff, c->eob >> 24);
 		missing |= c->eob == 0;

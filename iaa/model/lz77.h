@@ -168,26 +168,30 @@ static inline __attribute__((always_inline)) unsigned find(const uint8_t *src, u
 	return len;
 }
 
-/* The info byte of one position: its capped length and which candidate gave it. */
-static inline uint8_t info_of(unsigned best, unsigned which)
+/* A position's token as the search leaves it (ziaa_model_search() in model.h):
+ * the step to the next token, 1 for a literal, else the better candidate's length
+ * capped at 8, and that candidate's distance above TOK_DIST_SHIFT (0: a literal). */
+#define TOK_STEP 15u
+#define TOK_DIST_SHIFT 4
+
+static inline uint32_t tok_of(unsigned best, uint32_t dist)
 {
-	return (uint8_t)((best < ZIAA_MIN_MATCH ? 0 : best) | which << 4);
+	return best < ZIAA_MIN_MATCH ? 1 : best | dist << TOK_DIST_SHIFT;
 }
 
 /*
  * search_one - search position k (WIDE bytes readable) and push it: the bucket as
- * it was in *slot, and the info byte (ziaa_model_search() in model.h): the better
- * candidate's length capped at 8, no branch on the data.
+ * it was in *slot, and the position's token (tok_of()), no branch on the data.
  */
-static inline __attribute__((always_inline)) uint8_t search_one(const uint8_t *src, uint32_t k, bucket *table,
-								 uint32_t *slot)
+static inline __attribute__((always_inline)) uint32_t search_one(const uint8_t *src, uint32_t k, bucket *table,
+								  uint32_t *slot)
 {
 	bucket *s = &table[hash3(load32(src + k) & 0xffffff)];
 	struct pair p = measure8(src, k, *s);
 
 	*slot = *s;
 	*s = push(*s, k);
-	return info_of(p.l1 > p.l0 ? p.l1 : p.l0, p.l1 > p.l0);
+	return tok_of(p.l1 > p.l0 ? p.l1 : p.l0, p.l1 > p.l0 ? p.d1 : p.d0);
 }
 
 #endif /* ZIAA_MODEL_LZ77_H */

@@ -109,18 +109,19 @@ void ziaa_model_bits_put(struct ziaa_model_bits *w, uint64_t bits, unsigned n);
  * ziaa_model_search - stage one of the parse (search.c): for each position k in
  * [k0, e) of src[0..n), look it up in its bucket of table (2^12 buckets of two
  * positions, lz77.h), push it, and write the bucket as it was to slots[k - k0] and
- * the better candidate's length capped at 8 to info[k - k0] (0 under 3 bytes; bit 4:
- * the older candidate). Positions are taken in order; table carries over between
+ * the token that would start there to tok[k - k0]: the better candidate's length
+ * capped at 8 and its distance above bit 4, or 1 when neither gives 3 bytes
+ * (tok_of() in lz77.h). Positions are taken in order; table carries over between
  * calls. Uses AVX-512 where the CPU has it, with results identical to
  * ziaa_model_search_scalar(). ziaa_model_search_avx512() returns 0 and does nothing
  * on a CPU (or build) without it. Thread-safe: all state is the caller's.
  */
 void ziaa_model_search(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
-		       uint32_t *slots, uint8_t *info);
+		       uint32_t *slots, uint32_t *tok);
 void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
-			      uint32_t *slots, uint8_t *info);
+			      uint32_t *slots, uint32_t *tok);
 int ziaa_model_search_avx512(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
-			     uint32_t *slots, uint8_t *info);
+			     uint32_t *slots, uint32_t *tok);
 
 /* ziaa_model_search_is_vector - whether ziaa_model_search() runs 16 positions at
  * once here (AVX-512); the parse searches only where tokens start when it does not,

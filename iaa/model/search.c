@@ -5,8 +5,8 @@
  *
  * Stage one of the model's parse (encode.c walks the result). For each position k
  * of a batch the search reads k's bucket (lz77.h), pushes k into it, and notes the
- * bucket as it was (slots[]) and the better candidate's length capped at 8
- * (info[]: 0 when under 3 bytes, bit 4 set when the older candidate won). Every
+ * bucket as it was (slots[]) and the token that would start at k (tok[]: the better
+ * candidate's length capped at 8 and its distance, or a literal; tok_of()). Every
  * position is searched and indexed whatever the walk later takes, so the loop has
  * no branch on the data, and the AVX-512 version can do 16 positions at once with
  * exactly the scalar results: test_model_search holds the two to the byte.
@@ -21,20 +21,20 @@
 #endif
 
 void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
-			      uint32_t *slots, uint8_t *info)
+			      uint32_t *slots, uint32_t *tok)
 {
 	uint32_t base = k;
 
 	for (; k < e && k + WIDE <= n; k++)
-		info[k - base] = search_one(src, k, table, &slots[k - base]);
+		tok[k - base] = search_one(src, k, table, &slots[k - base]);
 	for (; k < e; k++) { /* the last 7 positions of the input: careful loads, exact lengths */
 		slots[k - base] = 0;
-		info[k - base] = 0;
+		tok[k - base] = tok_of(0, 0);
 		if (k + ZIAA_MIN_MATCH <= n) {
 			uint32_t dist;
 			unsigned best = find(src, k, n, table, 0, &slots[k - base], &dist);
 
-			info[k - base] = info_of(best, dist != ((k - slots[k - base]) & 0xffff));
+			tok[k - base] = tok_of(best, dist);
 		}
 	}
 }
@@ -84,15 +84,18 @@ static inline AVX512 __m512i candidate(const uint8_t *src, __m512i cur, __m256i 
 	return _mm512_maskz_mov_epi64(valid, equal_bytes(_mm512_xor_si512(cur, cand)));
 }
 
-/* Eight positions' info bytes from the two candidates' lengths. */
-static inline AVX512 __m128i info8(__m512i l0, __m512i l1)
+/* Sixteen positions' tokens (tok_of()) from the two candidates' lengths, eight
+ * lanes of 64 bits in each of a and b, and their distances d0 and d1. */
+static inline AVX512 __m512i tok16(__m512i l0a, __m512i l0b, __m512i l1a, __m512i l1b, __m512i d0, __m512i d1)
 {
-	__mmask8 which = _mm512_cmpgt_epu64_mask(l1, l0);
-	__m512i best = _mm512_max_epu64(l0, l1);
+	/* the low dword of each qword, a's then b's: one permute per candidate */
+	const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+	__m512i l0 = _mm512_permutex2var_epi32(l0a, even, l0b), l1 = _mm512_permutex2var_epi32(l1a, even, l1b);
+	__mmask16 which = _mm512_cmpgt_epu32_mask(l1, l0);
+	__m512i best = _mm512_max_epu32(l0, l1), dist = _mm512_mask_blend_epi32(which, d0, d1);
+	__mmask16 match = _mm512_cmpge_epu32_mask(best, _mm512_set1_epi32(ZIAA_MIN_MATCH));
 
-	best = _mm512_maskz_mov_epi64(_mm512_cmpge_epu64_mask(best, _mm512_set1_epi64(ZIAA_MIN_MATCH)), best);
-	best = _mm512_mask_or_epi64(best, which, best, _mm512_set1_epi64(16));
-	return _mm512_cvtepi64_epi8(best);
+	return _mm512_mask_or_epi32(_mm512_set1_epi32(1), match, best, _mm512_slli_epi32(dist, TOK_DIST_SHIFT));
 }
 
 /* One vector of 16 positions from k: their bytes, positions, hashes, buckets and
@@ -143,7 +146,7 @@ static inline AVX512 void push16(bucket *table, const struct lanes *v, __m512i n
  * order, so each bucket ends with its last lane's push.
  */
 static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
-				uint32_t *slots, uint8_t *info)
+				uint32_t *slots, uint32_t *tok)
 {
 	const __m512i low16 = _mm512_set1_epi32(0xffff), one = _mm512_set1_epi32(1);
 	const __m512i p8a = _mm512_load_si512(perm8[0]), p8b = _mm512_load_si512(perm8[1]);
@@ -175,17 +178,17 @@ static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint
 		d1 = _mm512_and_si512(_mm512_sub_epi32(v.pos, older), low16);
 		v0 = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(d0, one), _mm512_set1_epi32(IAA_HISTORY_SIZE));
 		v1 = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(d1, one), _mm512_set1_epi32(IAA_HISTORY_SIZE));
-		d0 = _mm512_sub_epi32(v.pos, _mm512_maskz_mov_epi32(v0, d0));
-		d1 = _mm512_sub_epi32(v.pos, _mm512_maskz_mov_epi32(v1, d1));
 		{
+			/* the candidates' positions (the position itself when out of the window) */
+			__m512i c0 = _mm512_sub_epi32(v.pos, _mm512_maskz_mov_epi32(v0, d0));
+			__m512i c1 = _mm512_sub_epi32(v.pos, _mm512_maskz_mov_epi32(v1, d1));
 			__m512i cur_a = _mm512_permutexvar_epi8(p8a, v.raw), cur_b = _mm512_permutexvar_epi8(p8b, v.raw);
-			__m512i l0a = candidate(src, cur_a, _mm512_castsi512_si256(d0), (__mmask8)v0);
-			__m512i l0b = candidate(src, cur_b, _mm512_extracti64x4_epi64(d0, 1), (__mmask8)(v0 >> 8));
-			__m512i l1a = candidate(src, cur_a, _mm512_castsi512_si256(d1), (__mmask8)v1);
-			__m512i l1b = candidate(src, cur_b, _mm512_extracti64x4_epi64(d1, 1), (__mmask8)(v1 >> 8));
+			__m512i l0a = candidate(src, cur_a, _mm512_castsi512_si256(c0), (__mmask8)v0);
+			__m512i l0b = candidate(src, cur_b, _mm512_extracti64x4_epi64(c0, 1), (__mmask8)(v0 >> 8));
+			__m512i l1a = candidate(src, cur_a, _mm512_castsi512_si256(c1), (__mmask8)v1);
+			__m512i l1b = candidate(src, cur_b, _mm512_extracti64x4_epi64(c1, 1), (__mmask8)(v1 >> 8));
 
-			_mm_storel_epi64((void *)(info + (k - base)), info8(l0a, l1a));
-			_mm_storel_epi64((void *)(info + (k - base) + 8), info8(l0b, l1b));
+			_mm512_storeu_si512((void *)(tok + (k - base)), tok16(l0a, l0b, l1a, l1b, d0, d1));
 		}
 	}
 	return k;
@@ -211,26 +214,26 @@ static int avx512_usable(void)
 #endif
 
 int ziaa_model_search_avx512(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
-			     uint32_t *slots, uint8_t *info)
+			     uint32_t *slots, uint32_t *tok)
 {
 #ifdef HAVE_AVX512_SEARCH
 	if (n <= INT32_MAX && avx512_usable()) { /* gathers take signed 32-bit offsets */
-		uint32_t done = search16(src, n, k, e, table, slots, info);
+		uint32_t done = search16(src, n, k, e, table, slots, tok);
 
-		ziaa_model_search_scalar(src, n, done, e, table, slots + (done - k), info + (done - k));
+		ziaa_model_search_scalar(src, n, done, e, table, slots + (done - k), tok + (done - k));
 		return 1;
 	}
 #else
-	(void)src, (void)n, (void)k, (void)e, (void)table, (void)slots, (void)info;
+	(void)src, (void)n, (void)k, (void)e, (void)table, (void)slots, (void)tok;
 #endif
 	return 0;
 }
 
 void ziaa_model_search(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table, uint32_t *slots,
-		       uint8_t *info)
+		       uint32_t *tok)
 {
-	if (!ziaa_model_search_avx512(src, n, k, e, table, slots, info))
-		ziaa_model_search_scalar(src, n, k, e, table, slots, info);
+	if (!ziaa_model_search_avx512(src, n, k, e, table, slots, tok))
+		ziaa_model_search_scalar(src, n, k, e, table, slots, tok);
 }
 
 int ziaa_model_search_is_vector(void)
