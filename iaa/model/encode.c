@@ -389,7 +389,9 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 
 	for (b.tokens = 0, b.literals = 0; i < built; b.tokens++) {
 		uint32_t t = tok[i - start], step = t & TOK_STEP, dist = t >> TOK_DIST_SHIFT;
-		uint32_t le, de;
+		uint32_t le, de = 0;
+		uint64_t bits;
+		unsigned nb;
 
 		if (__builtin_expect(step == 8, 0)) { /* 8 bytes matched: measure it whole */
 			uint32_t d;
@@ -397,27 +399,42 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			step = longest(src, i, n, slots[i - start], 1, &d);
 			dist = d;
 		}
-		if (branchy && dist) {
-			le = c->len[step];
-			de = c->dcode[dist];
-		} else if (branchy) {
-			/* step 1 as a constant: the next token's load need not wait for this one's */
+		if (branchy && !dist) {
+			/* step 1 as a constant: the next token's load need not wait for this
+			 * one's; and a literal followed by one is coded with it (30 bits at
+			 * most), as runs of them are what this path is for */
 			le = c->lit[src[i]];
-			de = 0;
+			bits = le & 0xffffff;
+			nb = le >> 24;
 			step = 1;
-		} else {
-			/* a literal (step 1, distance 0) reads len[1] and dcode[0], which hold
-			 * no bits, and a match masks the literal's code off. The empty asm
-			 * hides where the mask comes from, or gcc makes the selection a branch. */
-			uint32_t literal = -(uint32_t)(step == 1);
+			if (i + 1 < built && tok[i + 1 - start] == tok_of(0, 0)) {
+				uint32_t next = c->lit[src[i + 1]];
 
-			__asm__("" : "+r"(literal));
-			le = c->len[step] | (c->lit[src[i]] & literal);
+				bits |= (uint64_t)(next & 0xffffff) << nb;
+				nb += next >> 24;
+				step = 2;
+				b.tokens++;
+			}
+		} else {
+			if (branchy) {
+				le = c->len[step];
+			} else {
+				/* a literal (step 1, distance 0) reads len[1] and dcode[0], which
+				 * hold no bits, and a match masks the literal's code off. The
+				 * empty asm hides where the mask comes from, or gcc makes the
+				 * selection a branch. */
+				uint32_t literal = -(uint32_t)(step == 1);
+
+				__asm__("" : "+r"(literal));
+				le = c->len[step] | (c->lit[src[i]] & literal);
+			}
 			de = c->dcode[dist];
+			/* the literal's or the length's code, then the distance's (none for a literal) */
+			bits = (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24);
+			nb = (le >> 24) + (de >> 27);
 		}
-		b.literals += step == 1;
-		/* le: the literal's or the length's code, de the distance's (none for a literal) */
-		add(&b.w, (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24), (le >> 24) + (de >> 27));
+		b.literals += dist ? 0 : step;
+		add(&b.w, bits, nb);
 		drain(&b.w);
 		i += step;
 	}
