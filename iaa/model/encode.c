@@ -17,13 +17,12 @@
  *
  * Two stages per batch of positions: search.c searches and indexes all of them
  * (16 at a time with AVX-512), then the walk here takes a token where the last
- * one ended and emits it. Coding, the walk runs in a function of its own
- * (walk_coded()) that selects a literal's or a match's code with masks, or with
- * branches where the batch before was mostly literals; counting (statistics mode)
- * and checking for missing codes, it runs inline. Only a match of 8 or more goes
- * back to the bytes. Tokens go into a 64-bit accumulator that is stored 8 bytes
- * at a time while at least 8 bytes of room remain, then a byte at a time up to
- * max_dst_size.
+ * one ended and emits it. Coding, the walk runs in a function of its own (walk())
+ * that selects a literal's or a match's code with masks, or with branches where
+ * the batch before was mostly literals; counting (statistics mode), it runs
+ * inline. Only a match of 8 or more goes back to the bytes. Tokens go into a
+ * 64-bit accumulator that is stored 8 bytes at a time while at least 8 bytes of
+ * room remain, then a byte at a time up to max_dst_size.
  */
 #include "iaa/model/model.h"
 
@@ -61,7 +60,7 @@
 #define INSERT_TAIL 1
 
 /* The share of literals (percent of tokens) in a short-token batch above which
- * the next one is coded with branches (walk_coded()); it changes no byte. Silesia
+ * the next one is coded with branches (walk()); it changes no byte. Silesia
  * osdb has 86%, ooffice 69% (and codes faster with masks), text about a third. */
 #define LITERAL_RUNS 80
 
@@ -315,7 +314,7 @@ static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, u
 
 /* Where a batch leaves the parse: the bit writer, the next position, the batch's
  * token count, whether a symbol had no code (long tokens) and how many tokens were
- * literals (short tokens, coded by walk_coded()). */
+ * literals (short tokens, coded by walk()). */
 struct batch {
 	struct ziaa_model_bits w;
 	uint32_t i, tokens, missing, literals;
@@ -373,17 +372,18 @@ static AVX512 __attribute__((flatten, noinline)) struct batch long_avx512(const 
 #endif
 
 /*
- * walk_batch - the walk of a short-token batch (CODE mode): from b.i up to built,
- * take the token the search found where the last one ended and code it. branchy:
- * code a literal and a match on two paths, else compute both and select with
- * masks; the tokens and bits are the same either way (see walk_coded()).
+ * walk_batch - the walk of a short-token batch: from b.i up to built, take the
+ * token the search found where the last one ended and code it with c (CODE, or
+ * CHECK: shortened to a length the table has, b.missing set for a symbol without
+ * a code). branchy: a literal and a match on two paths, else both computed and one
+ * selected with masks; the tokens and bits are the same either way (see walk()).
  */
 static inline __attribute__((always_inline)) struct batch walk_batch(const uint8_t *src, uint32_t n,
 								      uint32_t start, uint32_t built,
 								      const uint32_t *slots,
 								      const uint32_t *tok,
 								      const struct coder *c, struct batch b,
-								      const int branchy)
+								      const enum mode mode, const int branchy)
 {
 	uint32_t i = b.i;
 
@@ -399,21 +399,34 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			step = longest(src, i, n, slots[i - start], 1, &d);
 			dist = d;
 		}
+		if (mode == CHECK) {
+			/* the longest length the table codes (a literal: len_cap[1] is 0) */
+			uint32_t l = c->len_cap[step];
+
+			dist = l ? dist : 0;
+			step = l ? l : 1;
+		}
 		if (branchy && !dist) {
 			/* step 1 as a constant: the next token's load need not wait for this
-			 * one's; and a literal followed by one is coded with it (30 bits at
-			 * most), as runs of them are what this path is for */
+			 * one's; and a literal followed by one is taken with it (coded in 30
+			 * bits at most), as runs of them are what this path is for */
+			uint32_t pair = i + 1 < built && tok[i + 1 - start] == tok_of(0, 0);
+
+			step = 1;
 			le = c->lit[src[i]];
 			bits = le & 0xffffff;
 			nb = le >> 24;
-			step = 1;
-			if (i + 1 < built && tok[i + 1 - start] == tok_of(0, 0)) {
+			if (mode == CHECK)
+				b.missing |= le == 0;
+			if (pair) {
 				uint32_t next = c->lit[src[i + 1]];
 
 				bits |= (uint64_t)(next & 0xffffff) << nb;
 				nb += next >> 24;
 				step = 2;
 				b.tokens++;
+				if (mode == CHECK)
+					b.missing |= next == 0;
 			}
 		} else {
 			if (branchy) {
@@ -429,6 +442,8 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 				le = c->len[step] | (c->lit[src[i]] & literal);
 			}
 			de = c->dcode[dist];
+			if (mode == CHECK) /* a literal or a distance without a code */
+				b.missing |= (le == 0) | ((de == 0) & (dist != 0));
 			/* the literal's or the length's code, then the distance's (none for a literal) */
 			bits = (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24);
 			nb = (le >> 24) + (de >> 27);
@@ -443,23 +458,29 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 }
 
 /*
- * walk_coded - walk_batch() in its own function, so that the walk's state stays in
+ * walk - walk_batch() in its own function, so that the walk's state stays in
  * registers (inlined in parse(), gcc kept half of it on the stack), choosing the
- * selection from the batch before, with the same bytes either way. Masks measured
- * 4-16% faster than branches on Silesia text, xml, mr and ooffice (a mispredicted
- * literal/match branch costs more than coding both); branches 14% faster on osdb,
- * whose batches are nearly all literals in long runs (86% of its tokens, 15% of
- * them a change from literal to match or back), which predict well. Same runs,
- * medians of three.
+ * selection from the batch before, with the same bytes either way. With an
+ * incomplete table (CHECK) it codes Silesia osdb 30% and ooffice 11% faster than
+ * inline, and text and mr within 3% (same runs). Masks
+ * measured 4-16% faster than branches on Silesia text, xml, mr and ooffice (a
+ * mispredicted literal/match branch costs more than coding both); branches 14%
+ * faster on osdb, whose batches are nearly all literals in long runs (86% of its
+ * tokens, 15% of them a change from literal to match or back), which predict
+ * well. Same runs, medians of three.
  */
-static __attribute__((noinline)) struct batch walk_coded(const uint8_t *src, uint32_t n, uint32_t start,
-							  uint32_t built, const uint32_t *slots,
-							  const uint32_t *tok, const struct coder *c,
-							  struct batch b, int literal_runs)
+static __attribute__((noinline)) struct batch walk(const uint8_t *src, uint32_t n, uint32_t start,
+						    uint32_t built, const uint32_t *slots, const uint32_t *tok,
+						    const struct coder *c, struct batch b, enum mode mode,
+						    int literal_runs)
 {
+	if (mode == CODE && literal_runs)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 1);
+	if (mode == CODE)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 0);
 	if (literal_runs)
-		return walk_batch(src, n, start, built, slots, tok, c, b, 1);
-	return walk_batch(src, n, start, built, slots, tok, c, b, 0);
+		return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 1);
+	return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 0);
 }
 
 /*
@@ -540,16 +561,18 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 			continue;
 		}
 		ziaa_model_search(src, n, start, built, table, slots, tok);
-		if (mode == CODE) {
-			struct batch b = { w, i, 0, 0, 0 };
+		if (mode != COUNT) {
+			struct batch b = { w, i, 0, missing, 0 };
 
-			b = walk_coded(src, n, start, built, slots, tok, c, b, literal_runs);
+			b = walk(src, n, start, built, slots, tok, c, b, mode, literal_runs);
 			w = b.w;
 			i = b.i;
 			tokens = b.tokens;
+			missing = b.missing;
 			literals = b.literals;
 			continue;
 		}
+		/* counting, inline: in walk() it measured 4-15% slower */
 		for (; i < built; tokens++) {
 			uint32_t t = tok[i - start], len = t & TOK_STEP;
 
@@ -557,8 +580,6 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 			if (__builtin_expect(len == 8, 0)) /* 8 bytes matched: measure it whole */
 				len = longest(src, i, n, slots[i - start], 1, &dist);
 			len = len > 1 ? len : 0; /* step 1: a literal */
-			if (mode == CHECK) /* a lookup on the token's critical path: only when needed */
-				len = c->len_cap[len];
 			emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
 			i += len ? len : 1;
 		}

@@ -178,11 +178,57 @@ static void test_model_parse_same_on_both_paths(void **state)
 	free(src), free(a), free(b);
 }
 
+/* A literal without a code is found wherever its one occurrence falls: alone, or
+ * first or second of two literals coded together (mostly literal data), or among
+ * matches (text), on both paths. */
+static void test_model_missing_literal_found_anywhere(void **state)
+{
+	static const uint32_t at[] = { 0, 1, 5000, 5001, 40000, 40001, 69990, 69999 };
+	static struct iaa_hw_aecs_comp tab;
+	uint32_t n = 70000;
+	uint8_t *src = malloc(n), *out = malloc(4 * n);
+	const uint8_t gone = 0x5a;
+
+	(void)state;
+	assert_true(src && out);
+	for (int kind = 2; kind <= 5; kind += 3) {
+		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+			struct iaa_hw_histogram h;
+			struct ziaa_huff_table t;
+
+			fill(src, n, kind);
+			for (uint32_t j = 0; j < n; j++)
+				src[j] = src[j] == gone ? gone ^ 1 : src[j];
+			ziaa_model_lz77_stats(src, n, &h);
+			h.ll_count[gone] = 1; /* a code for it, then none */
+			ziaa_huff_from_histogram(&t, h.ll_count, h.d_count);
+			memcpy(tab.ll_code, t.ll_code, sizeof(t.ll_code));
+			memcpy(tab.d_code, t.d_code, sizeof(t.d_code));
+			tab.ll_code[gone] = 0;
+			for (int portable = 0; portable <= 1; portable++) {
+				struct ziaa_model_bits w = { out, 4 * n, 0, 0, 0, 0 };
+
+				ziaa_model_search_force_portable(portable);
+				assert_int_equal(ziaa_model_lz77_code(src, n, &tab, &w, 1), 0);
+				src[at[k]] = gone;
+				w = (struct ziaa_model_bits){ out, 4 * n, 0, 0, 0, 0 };
+				if (ziaa_model_lz77_code(src, n, &tab, &w, 1) != 1)
+					fail_msg("kind %d, the literal at %u, portable %d: not found", kind,
+						 at[k], portable);
+				src[at[k]] = gone ^ 1;
+			}
+			ziaa_model_search_force_portable(0);
+		}
+	}
+	free(src), free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_search_avx512_equals_scalar),
 		cmocka_unit_test(test_model_parse_same_on_both_paths),
+		cmocka_unit_test(test_model_missing_literal_found_anywhere),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
