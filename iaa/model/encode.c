@@ -462,12 +462,11 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
  * registers (inlined in parse(), gcc kept half of it on the stack), choosing the
  * selection from the batch before, with the same bytes either way. With an
  * incomplete table (CHECK) it codes Silesia osdb 30% and ooffice 11% faster than
- * inline, and text and mr within 3% (same runs). Masks
- * measured 4-16% faster than branches on Silesia text, xml, mr and ooffice (a
- * mispredicted literal/match branch costs more than coding both); branches 14%
- * faster on osdb, whose batches are nearly all literals in long runs (86% of its
- * tokens, 15% of them a change from literal to match or back), which predict
- * well. Same runs, medians of three.
+ * inline, and text and mr within 3% (same runs). Masks measured 4-16% faster than
+ * branches on Silesia text, xml, mr and ooffice (a mispredicted literal/match
+ * branch costs more than coding both); branches 14% faster on osdb, whose batches
+ * are nearly all literals in long runs (86% of its tokens, 15% of them a change
+ * from literal to match or back), which predict well. Same runs, medians of three.
  */
 static __attribute__((noinline)) struct batch walk(const uint8_t *src, uint32_t n, uint32_t start,
 						    uint32_t built, const uint32_t *slots, const uint32_t *tok,
