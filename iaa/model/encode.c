@@ -258,19 +258,11 @@ static inline AVX512 unsigned longest64(const uint8_t *src, uint32_t i, uint32_t
 	uint64_t x0 = _mm512_cmpneq_epi8_mask(cur, _mm512_loadu_si512((const void *)(src + i - (d0 & m0))));
 	uint64_t x1 = _mm512_cmpneq_epi8_mask(cur, _mm512_loadu_si512((const void *)(src + i - (d1 & m1))));
 	/* bytes equal, 0-64 (tzcnt of 0 is 64) */
-	unsigned l0 = (unsigned)_tzcnt_u64(x0) & m0, l1 = (unsigned)_tzcnt_u64(x1) & m1;
+	struct pair p = { d0, d1, (unsigned)_tzcnt_u64(x0) & m0, (unsigned)_tzcnt_u64(x1) & m1 };
 
-	if (__builtin_expect((l0 | l1) & 64, 0)) {
-		unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH; /* 64 or more */
-
-		if (l0 == 64)
-			l0 = 64 + match_len(src + i + 64, src + i - d0 + 64, limit - 64);
-		if (l1 == 64)
-			l1 = 64 + match_len(src + i + 64, src + i - d1 + 64, limit - 64);
-	}
-	*dist = l1 > l0 ? d1 : d0;
-	l0 = l1 > l0 ? l1 : l0;
-	return l0 < ZIAA_MIN_MATCH ? 0 : l0;
+	if (__builtin_expect((p.l0 | p.l1) & 64, 0))
+		extend(src, i, n, &p, 64);
+	return best(p, dist);
 }
 #endif
 

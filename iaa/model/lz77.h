@@ -109,35 +109,60 @@ static inline __attribute__((always_inline)) struct pair measure8(const uint8_t 
 	return p;
 }
 
+/* The longest a match at i may be: to the end of the input, at most 258. */
+static inline unsigned match_limit(uint32_t i, uint32_t n)
+{
+	return n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
+}
+
 /*
- * longest - the longer of the bucket's two candidates for position i (0 if
- * neither gives 3 bytes), the nearer (the newer) on a tie; its distance in *dist.
- * Where 8 bytes are readable (wide) both are measured by measure8, and only a
- * match of 8 or more is extended byte by byte.
+ * extend - a candidate of p measured to all of the first `at` bytes (as far as a
+ * measure sees: 8 or 64) goes on byte by byte, up to match_limit(); at most that
+ * many are readable at i.
+ */
+static inline __attribute__((always_inline)) void extend(const uint8_t *src, uint32_t i, uint32_t n,
+							  struct pair *p, unsigned at)
+{
+	unsigned limit = match_limit(i, n);
+
+	if (p->l0 == at)
+		p->l0 = at + match_len(src + i + at, src + i - p->d0 + at, limit - at);
+	if (p->l1 == at)
+		p->l1 = at + match_len(src + i + at, src + i - p->d1 + at, limit - at);
+}
+
+/* best - the longer candidate of p (0 if neither gives 3 bytes), the nearer (the
+ * newer) on a tie; its distance in *dist. */
+static inline unsigned best(struct pair p, uint32_t *dist)
+{
+	*dist = p.l1 > p.l0 ? p.d1 : p.d0;
+	p.l0 = p.l1 > p.l0 ? p.l1 : p.l0;
+	return p.l0 < ZIAA_MIN_MATCH ? 0 : p.l0;
+}
+
+/*
+ * longest - best() of the bucket's two candidates for position i. Where 8 bytes
+ * are readable (wide) both are measured by measure8, and only a match of 8 or
+ * more is extended byte by byte.
  */
 static inline __attribute__((always_inline)) unsigned longest(const uint8_t *src, uint32_t i, uint32_t n,
 							      bucket slot, const int wide, uint32_t *dist)
 {
-	unsigned limit = n - i < ZIAA_MAX_MATCH ? n - i : ZIAA_MAX_MATCH;
 	struct pair p;
 
 	if (wide) {
 		p = measure8(src, i, slot);
-		if (__builtin_expect((p.l0 | p.l1) & 8, 0)) {
-			if (p.l0 == 8)
-				p.l0 = 8 + match_len(src + i + 8, src + i - p.d0 + 8, limit - 8);
-			if (p.l1 == 8)
-				p.l1 = 8 + match_len(src + i + 8, src + i - p.d1 + 8, limit - 8);
-		}
+		if (__builtin_expect((p.l0 | p.l1) & 8, 0))
+			extend(src, i, n, &p, 8);
 	} else {
+		unsigned limit = match_limit(i, n);
+
 		p.d0 = (i - slot) & 0xffff;
 		p.d1 = (i - (slot >> 16)) & 0xffff;
 		p.l0 = p.d0 - 1 < IAA_HISTORY_SIZE ? match_len(src + i, src + i - p.d0, limit) : 0;
 		p.l1 = p.d1 - 1 < IAA_HISTORY_SIZE ? match_len(src + i, src + i - p.d1, limit) : 0;
 	}
-	*dist = p.l1 > p.l0 ? p.d1 : p.d0;
-	p.l0 = p.l1 > p.l0 ? p.l1 : p.l0;
-	return p.l0 < ZIAA_MIN_MATCH ? 0 : p.l0;
+	return best(p, dist);
 }
 
 /* index_span - push every position of [k, e) that has 3 bytes into its bucket. */
@@ -174,9 +199,9 @@ static inline __attribute__((always_inline)) unsigned find(const uint8_t *src, u
 #define TOK_STEP 15u
 #define TOK_DIST_SHIFT 4
 
-static inline uint32_t tok_of(unsigned best, uint32_t dist)
+static inline uint32_t tok_of(unsigned len, uint32_t dist)
 {
-	return best < ZIAA_MIN_MATCH ? 1 : best | dist << TOK_DIST_SHIFT;
+	return len < ZIAA_MIN_MATCH ? 1 : len | dist << TOK_DIST_SHIFT;
 }
 
 /*
@@ -187,11 +212,12 @@ static inline __attribute__((always_inline)) uint32_t search_one(const uint8_t *
 								  uint32_t *slot)
 {
 	bucket *s = &table[hash3(load32(src + k) & 0xffffff)];
-	struct pair p = measure8(src, k, *s);
+	uint32_t dist;
+	unsigned len = best(measure8(src, k, *s), &dist);
 
 	*slot = *s;
 	*s = push(*s, k);
-	return tok_of(p.l1 > p.l0 ? p.l1 : p.l0, p.l1 > p.l0 ? p.d1 : p.d0);
+	return tok_of(len, dist);
 }
 
 #endif /* ZIAA_MODEL_LZ77_H */
