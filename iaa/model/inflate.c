@@ -294,10 +294,12 @@ static int dynamic_header(const uint8_t *in, uint32_t n, size_t *pos, struct tab
 	build(t->ll, LL_BITS, LL_SUB, h.ll_len, h.ll_code, IAA_LL_SYMBOLS, 1);
 	build(t->d, D_BITS, D_SUB, h.d_len, h.d_code, IAA_D_SYMBOLS, 0);
 	*paired = pairs_pay(h.ll_len);
-	if (*paired)
+	if (*paired) {
 		pair_literals(t->ll, h.ll_len, h.ll_code);
-	memcpy(t->ll_len, h.ll_len, sizeof(t->ll_len));
-	memcpy(t->ll_code, h.ll_code, sizeof(t->ll_code));
+	} else { /* kept for body(), which pairs a long block later */
+		memcpy(t->ll_len, h.ll_len, sizeof(t->ll_len));
+		memcpy(t->ll_code, h.ll_code, sizeof(t->ll_code));
+	}
 	return 0;
 }
 
