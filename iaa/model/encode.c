@@ -23,9 +23,16 @@
  * inline. Only a match of 8 or more goes back to the bytes. Tokens go into a
  * 64-bit accumulator that is stored 8 bytes at a time while at least 8 bytes of
  * room remain, then a byte at a time up to max_dst_size.
+ *
+ * A job of SPLIT_MIN (256 KB) or more is parsed as two halves, each with its own
+ * buckets, so that where both are in long-token batches (text with long repeats,
+ * as Silesia nci and xml) one loop parses a token of each in turn and neither
+ * waits on its own chain from one token to the next (long_pair()).
  */
 #include "iaa/model/model.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "iaa/deflate.h"
@@ -314,9 +321,10 @@ struct batch {
 
 /*
  * long_batch - a batch of long tokens from b.i up to built: each token's start
- * searched alone (step), then emitted. v64: the AVX-512 instance (longest64()
- * where 64 bytes are readable), the same tokens. The state goes by value, so the
- * caller's bit writer never has its address taken and stays in registers.
+ * searched alone (step), then emitted; b.tokens counts on. v64: the AVX-512
+ * instance (longest64() where 64 bytes are readable), the same tokens. The state
+ * goes by value, so the caller's bit writer never has its address taken and
+ * stays in registers.
  */
 static inline __attribute__((always_inline)) struct batch long_batch(const uint8_t *src, uint32_t n,
 								      uint32_t built, bucket *table,
@@ -326,7 +334,7 @@ static inline __attribute__((always_inline)) struct batch long_batch(const uint8
 {
 	uint32_t dist = 1, i = b.i;
 
-	for (b.tokens = 0; i < built; b.tokens++) {
+	for (; i < built; b.tokens++) {
 		uint32_t len = 0; /* the last two positions: literals */
 
 		if (v64 && i + 64 <= n)
@@ -360,6 +368,108 @@ static AVX512 __attribute__((flatten, noinline)) struct batch long_avx512(const 
 	default:
 		return long_batch(src, n, built, table, c, ll, dc, b, CHECK, 1);
 	}
+}
+#endif
+
+#ifdef HAVE_AVX512_PARSE
+/* One chain of long_pair(): a half's position, bit writer (no room check: the
+ * caller leaves room for every token) and counts. */
+struct chain {
+	uint8_t *p;
+	uint64_t acc;
+	uint32_t nacc, i, tokens, missing;
+	bucket *table;
+};
+
+/* The most a token takes of a chain's room: a match's 15 + 5 + 15 + 13 bits. */
+#define TOKEN_ROOM 6
+
+/*
+ * pair_step - step() and emit() for the token at i, where ZIAA_MAX_MATCH + WIDE
+ * bytes are readable, with no branch on the data but for a match of 64 or more:
+ * the same tokens, buckets and bits. The empty asm statements hide where the
+ * length and the masks come from, or gcc branches on them. Returns the next
+ * token's position.
+ */
+static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uint8_t *src, uint32_t n,
+								       const struct coder *c, struct chain *h,
+								       uint32_t *ll, uint32_t *dc,
+								       const enum mode mode)
+{
+	uint32_t i = h->i, dist, len, m1, m2, m3, literal, p3;
+	uint64_t v = load64(src + i);
+	bucket *s = &h->table[hash3((uint32_t)v & 0xffffff)], *s1, *s2, *s3;
+	bucket slot = *s, o1, o2, o3;
+
+	len = longest64(src, i, n, slot, &dist);
+	*s = push(slot, i);
+	if (mode == CHECK)
+		len = c->len_cap[len];
+	__asm__("" : "+r"(len));
+	/* what the match covers, as step() indexes it: i + 1, i + 2 and its last */
+	m1 = -(uint32_t)(len > 1);
+	m2 = -(uint32_t)(len > 2);
+	m3 = -(uint32_t)(len > INSERT_MAX + INSERT_TAIL);
+	literal = -(uint32_t)(len == 0);
+	__asm__("" : "+r"(m1), "+r"(m2), "+r"(m3), "+r"(literal));
+	s1 = &h->table[hash3((uint32_t)(v >> 8) & 0xffffff)];
+	o1 = *s1;
+	*s1 = (push(o1, i + 1) & m1) | (o1 & ~m1);
+	s2 = &h->table[hash3((uint32_t)(v >> 16) & 0xffffff)];
+	o2 = *s2;
+	*s2 = (push(o2, i + 2) & m2) | (o2 & ~m2);
+	p3 = i + ((len - 1) & m3);
+	s3 = &h->table[hash3(load32(src + p3) & 0xffffff)];
+	o3 = *s3;
+	*s3 = (push(o3, p3) & m3) | (o3 & ~m3);
+	dist &= ~literal;
+	if (mode == COUNT) {
+		ll[len ? 257 + len_sym(len) : src[i]]++;
+		dc[len ? dist_sym(dist) : IAA_D_SYMBOLS]++;
+	} else {
+		/* as in emit(): a literal reads len[0] and dcode[0], which hold no bits */
+		uint32_t le = c->len[len] | (c->lit[src[i]] & literal), de = c->dcode[dist];
+
+		if (mode == CHECK)
+			h->missing |= (le == 0) | ((de == 0) & (len != 0));
+		h->acc |= ((le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24)) << h->nacc;
+		h->nacc += (le >> 24) + (de >> 27);
+		memcpy(h->p, &h->acc, sizeof(h->acc));
+		h->p += h->nacc >> 3;
+		h->acc >>= h->nacc & ~7u;
+		h->nacc &= 7;
+	}
+	h->tokens++;
+	return i + len + (literal & 1);
+}
+
+/*
+ * long_pair - the long tokens of two halves at once, one token of each a round,
+ * while each is below its limit (lim[]), so that each chain's wait (its search
+ * waits for the token before) is spent on the other's. n[]: the halves' ends.
+ */
+static AVX512 __attribute__((flatten, noinline)) void long_pair(const uint8_t *src, const uint32_t *n,
+								const uint32_t *lim, struct chain *pa,
+								struct chain *pb, const struct coder *c,
+								uint32_t *ll, uint32_t *dc, enum mode mode)
+{
+	struct chain a = *pa, b = *pb;
+	uint32_t na = n[0], nb = n[1], la = lim[0], lb = lim[1];
+
+#define PAIR_LOOP(m)                                                    \
+	while (a.i < la && b.i < lb) {                                  \
+		a.i = pair_step(src, na, c, &a, ll, dc, m);             \
+		b.i = pair_step(src, nb, c, &b, ll, dc, m);             \
+	}
+	if (mode == COUNT)
+		PAIR_LOOP(COUNT)
+	else if (mode == CODE)
+		PAIR_LOOP(CODE)
+	else
+		PAIR_LOOP(CHECK)
+#undef PAIR_LOOP
+	*pa = a;
+	*pb = b;
 }
 #endif
 
@@ -474,12 +584,226 @@ static __attribute__((noinline)) struct batch walk(const uint8_t *src, uint32_t 
 	return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 0);
 }
 
+/* Tunable. A job of SPLIT_MIN bytes or more is parsed as two halves (see parse()):
+ * each costs the second half's 4 KB of history indexed (some 1% of a 256 KB job). */
+#define SPLIT_MIN (256u << 10)
+
+/* The second half starts before the first has finished where over 1 in
+ * PAIR_SHARE of the first's batches so far were long tokens: Silesia nci about
+ * 99%, xml 40-98% a job, mr 20-30%, text and osdb 0-10%. */
+#define PAIR_SHARE 2
+
+/* One half of a job's parse: its buckets, bit writer and batch. */
+struct half {
+	struct ziaa_model_bits w;
+	bucket *table;
+	uint32_t i, start, built, end, tokens, literals, missing;
+	uint32_t batches, longs; /* batches begun, of them long-token ones */
+	int long_tokens, literal_runs;
+};
+
+/* next_batch - start h's next batch (h->i is past the last one), its way chosen
+ * from the batch before. */
+static inline void next_batch(struct half *h)
+{
+	h->long_tokens = h->tokens * LONG_TOKEN < BATCH;
+	h->literal_runs = h->literals * 100 > h->tokens * LITERAL_RUNS;
+	h->start = h->built;
+	h->built = h->end - h->built < BATCH ? h->end : h->built + BATCH;
+	h->tokens = 0;
+	h->literals = 0;
+	h->batches++;
+	h->longs += (uint32_t)h->long_tokens;
+}
+
+/*
+ * run_batch - the rest of h's batch, from h->i up to h->built, where h ends at
+ * h->end (its matches too): counted into ll/dc (COUNT) or coded with c.
+ */
+static inline __attribute__((always_inline)) void run_batch(const uint8_t *src, struct half *h,
+							    const struct coder *c, uint32_t *ll, uint32_t *dc,
+							    uint32_t *slots, uint32_t *tok, const enum mode mode,
+							    const int vector)
+{
+	/* locals: stores to dst could alias *h and force reloads */
+	struct ziaa_model_bits w = h->w;
+	uint32_t n = h->end, built = h->built, i = h->i, tokens = h->tokens, missing = h->missing;
+	uint32_t start = i > h->start ? i : h->start, dist = 1;
+	bucket *table = h->table;
+	struct batch b = { w, i, tokens, missing, 0 };
+
+	if (h->long_tokens) {
+#ifdef HAVE_AVX512_PARSE
+		if (vector)
+			b = long_avx512(src, n, built, table, c, ll, dc, b, mode);
+		else
+#endif
+			b = long_batch(src, n, built, table, c, ll, dc, b, mode, 0);
+	} else if (!vector) {
+		/* what searching them all gives, searching only where tokens start; a
+		 * match from the batch before may have covered the first positions */
+		uint32_t indexed = start;
+
+		for (; i < built; tokens++) {
+			uint32_t len = 0;
+			bucket slot;
+
+			index_span(src, n, indexed, i, table);
+			if (i + WIDE <= n)
+				len = find(src, i, n, table, 1, &slot, &dist);
+			else if (i + ZIAA_MIN_MATCH <= n)
+				len = find(src, i, n, table, 0, &slot, &dist);
+			indexed = i + 1;
+			if (mode == CHECK)
+				len = c->len_cap[len];
+			emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
+			i += len ? len : 1;
+		}
+		index_span(src, n, indexed, built, table);
+		b = (struct batch){ w, i, tokens, missing, 0 };
+	} else {
+		ziaa_model_search(src, n, start, built, table, slots, tok);
+		if (mode != COUNT) {
+			b = walk(src, n, start, built, slots, tok, c, b, mode, h->literal_runs);
+		} else {
+			/* counting, inline: in walk() it measured 4-15% slower */
+			for (; i < built; tokens++) {
+				uint32_t t = tok[i - start], len = t & TOK_STEP;
+
+				dist = t >> TOK_DIST_SHIFT;
+				if (__builtin_expect(len == 8, 0)) /* 8 bytes matched: measure it whole */
+					len = longest(src, i, n, slots[i - start], 1, &dist);
+				len = len > 1 ? len : 0; /* step 1: a literal */
+				emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
+				i += len ? len : 1;
+			}
+			b = (struct batch){ w, i, tokens, missing, 0 };
+		}
+	}
+	h->w = b.w;
+	h->i = b.i;
+	h->tokens = b.tokens;
+	h->missing = b.missing;
+	h->literals = b.literals;
+}
+
+#ifdef HAVE_AVX512_PARSE
+/*
+ * run_pair - both halves' long-token batches at once (long_pair()) as far as
+ * each has ZIAA_MAX_MATCH + WIDE bytes left and room for every token; returns 0
+ * if that is nowhere.
+ */
+static inline __attribute__((always_inline)) int run_pair(const uint8_t *src, struct half *h,
+							   const struct coder *c, uint32_t *ll, uint32_t *dc,
+							   const enum mode mode)
+{
+	struct chain ch[2];
+	uint32_t end[2], lim[2];
+
+	for (int k = 0; k < 2; k++) {
+		uint32_t safe = h[k].end - h[k].i > ZIAA_MAX_MATCH + WIDE ? h[k].end - (ZIAA_MAX_MATCH + WIDE) : 0;
+
+		lim[k] = h[k].built < safe ? h[k].built : safe;
+		end[k] = h[k].end;
+		if (h[k].i >= lim[k] ||
+		    (mode != COUNT && h[k].w.cap - h[k].w.pos < (lim[k] - h[k].i) * TOKEN_ROOM + 2 * WIDE))
+			return 0;
+		ch[k] = (struct chain){ mode == COUNT ? NULL : h[k].w.dst + h[k].w.pos,
+					h[k].w.acc,
+					h[k].w.nacc,
+					h[k].i,
+					h[k].tokens,
+					h[k].missing,
+					h[k].table };
+	}
+	long_pair(src, end, lim, &ch[0], &ch[1], c, ll, dc, mode);
+	for (int k = 0; k < 2; k++) {
+		if (mode != COUNT) {
+			h[k].w.pos = (uint32_t)(ch[k].p - h[k].w.dst);
+			h[k].w.acc = ch[k].acc;
+			h[k].w.nacc = ch[k].nacc;
+		}
+		h[k].i = ch[k].i;
+		h[k].tokens = ch[k].tokens;
+		h[k].missing = ch[k].missing;
+	}
+	return 1;
+}
+#endif
+
+/* join - append the bits of b (a half's writer) to w's. */
+static void join(struct ziaa_model_bits *w, const struct ziaa_model_bits *b)
+{
+	uint32_t k = 0;
+	uint64_t acc = w->acc;
+
+	w->overflow |= b->overflow;
+	/* 8 bytes at a time while there is room: w holds under 8 bits after drain() */
+	for (; k + WIDE <= b->pos && w->cap - w->pos >= 2 * WIDE; k += WIDE) {
+		uint64_t x = load64(b->dst + k);
+
+		acc |= x << w->nacc;
+		memcpy(w->dst + w->pos, &acc, sizeof(acc));
+		w->pos += WIDE;
+		acc = x >> (63 - w->nacc) >> 1;
+	}
+	w->acc = acc;
+	for (; k < b->pos; k++) {
+		add(w, b->dst[k], 8);
+		drain(w);
+	}
+	add(w, b->acc, b->nacc);
+	drain(w);
+}
+
+/* The second half's bits, until they are joined to the first's: per thread, as
+ * large as the largest max_dst_size seen, freed at thread exit. */
+static __thread struct {
+	uint8_t *p;
+	uint32_t size;
+} spill;
+static pthread_key_t spill_key;
+static pthread_once_t spill_once = PTHREAD_ONCE_INIT;
+
+static void spill_init(void)
+{
+	/* on failure a thread's room is not freed at its exit, only at the process's */
+	if (pthread_key_create(&spill_key, free) != 0)
+		spill_key = (pthread_key_t)-1;
+}
+
+/* spill_room - at least size bytes of this thread's room, or NULL. */
+static uint8_t *spill_room(uint32_t size)
+{
+	if (spill.size < size) {
+		uint8_t *p = malloc(size);
+
+		if (!p)
+			return NULL;
+		free(spill.p);
+		spill.p = p;
+		spill.size = size;
+		pthread_once(&spill_once, spill_init);
+		if (spill_key != (pthread_key_t)-1)
+			(void)pthread_setspecific(spill_key, p);
+	}
+	return spill.p;
+}
+
 /*
  * parse - the greedy 4 KB-window parse of src[0..n): counts into hist (COUNT) or
  * codes into *out with c. Returns nonzero if a symbol had no code (CHECK only).
  *
- * A batch at a time, in one of two ways, chosen from the batch before (so the
- * parse depends on the data alone, never on the CPU):
+ * A job of SPLIT_MIN bytes or more is parsed as two halves, each with its own
+ * buckets; the second starts with the 4 KB before it indexed, so its matches
+ * reach back as far as anywhere else. Coding, the second half's bits go to
+ * per-thread room and are joined to the first's at the end. Where both halves
+ * are in long-token batches (below) their tokens are parsed in one loop (with
+ * AVX-512, long_pair()), each chain working while the other waits. The halves
+ * are the same whatever the order they run in.
+ *
+ * Each half a batch at a time, in one of two ways, chosen from its batch before
+ * (so the parse depends on the data alone, never on the CPU):
  * - short tokens (the first batch, and after a batch averaging under LONG_TOKEN
  *   bytes a token): every position is searched and indexed ahead (search.c, 16 at
  *   a time with AVX-512), then the walk takes a token where the last one ended;
@@ -489,105 +813,86 @@ static __attribute__((noinline)) struct batch walk(const uint8_t *src, uint32_t 
  */
 static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint32_t n, const struct coder *c,
 						       struct ziaa_model_bits *out, struct iaa_hw_histogram *hist,
-						       bucket *table, uint32_t *slots, uint32_t *tok,
+						       bucket (*tables)[1u << HASH_BITS], uint32_t *slots, uint32_t *tok,
 						       const enum mode mode)
 {
-	/* a local copy: stores to dst could alias *out and force reloads */
-	struct ziaa_model_bits w = mode == COUNT ? (struct ziaa_model_bits){ 0 } : *out;
-	uint32_t missing = 0, i = 0, built = 0, tokens = BATCH, literals = 0;
 	const int vector = ziaa_model_search_is_vector();
 	/* COUNT: a literal counts into dc[IAA_D_SYMBOLS], which is dropped */
 	uint32_t ll[IAA_LL_SYMBOLS], dc[IAA_D_SYMBOLS + 1];
+	struct half h[2];
+	uint32_t halves = n >= SPLIT_MIN ? 2 : 1, mid = halves == 2 ? n / 2 : n;
+	/* where the second half's bits go: not yet (0), its own room (1), on from
+	 * the first half's, which had finished (2) */
+	int second = 0;
 
 	if (mode == COUNT) {
 		memset(ll, 0, sizeof(ll));
 		memset(dc, 0, sizeof(dc));
 	}
-	memset(table, EMPTY_BYTE, sizeof(bucket) << HASH_BITS);
-	while (i < n) {
-		uint32_t start = built, dist = 1;
-		int long_tokens = tokens * LONG_TOKEN < BATCH;
-		int literal_runs = literals * 100 > tokens * LITERAL_RUNS;
+	for (uint32_t k = 0; k < halves; k++) {
+		uint32_t lo = k ? mid : 0;
 
-		built = n - built < BATCH ? n : built + BATCH;
-		tokens = 0;
-		if (long_tokens) {
-			struct batch b = { w, i, 0, missing, 0 };
+		h[k] = (struct half){ .table = tables[k], .i = lo, .start = lo, .built = lo, .end = k ? n : mid,
+				      .tokens = BATCH };
+		memset(tables[k], EMPTY_BYTE, sizeof(bucket) << HASH_BITS);
+	}
+	if (mode != COUNT)
+		h[0].w = *out;
+	if (halves == 2)
+		index_span(src, n, mid - IAA_HISTORY_SIZE, mid, tables[1]);
+	for (;;) {
+		int on[2] = { 0, 0 };
+		struct half *run;
 
+		for (uint32_t k = 0; k < halves; k++) {
+			on[k] = h[k].i < h[k].end;
+			if (on[k] && h[k].i >= h[k].built)
+				next_batch(&h[k]);
+		}
+		if (!on[0] && !on[1])
+			break;
+		if (on[1] && !second) {
+			/* the second half starts once the first has finished, on in its
+			 * writer; or early, into per-thread room, where the first half's
+			 * batches have been mostly long tokens, which pair (not text, whose
+			 * halves would only cost a join) */
+			int early = on[0] && h[0].longs * PAIR_SHARE > h[0].batches;
+			uint8_t *room = mode != COUNT && early ? spill_room(out->cap + 2 * WIDE) : NULL;
+
+			second = !on[0] ? 2 : early && (mode == COUNT || room) ? 1 : 0;
+			if (second == 0)
+				on[1] = 0;
+			else if (mode != COUNT)
+				h[1].w = second == 1 ? (struct ziaa_model_bits){ room, out->cap, 0, 0, 0, 0 } : h[0].w;
+		}
 #ifdef HAVE_AVX512_PARSE
-			if (vector)
-				b = long_avx512(src, n, built, table, c, ll, dc, b, mode);
-			else
+		if (vector && on[0] && on[1] && h[0].long_tokens && h[1].long_tokens && run_pair(src, h, c, ll, dc, mode))
+			continue;
 #endif
-				b = long_batch(src, n, built, table, c, ll, dc, b, mode, 0);
-			w = b.w;
-			i = b.i;
-			tokens = b.tokens;
-			missing = b.missing;
-			literals = 0;
-			continue;
-		}
-		/* a match from the batch before may have covered its first positions */
-		start = i > start ? i : start;
-		if (!vector) {
-			/* what searching them all gives, searching only where tokens start */
-			uint32_t indexed = start;
-
-			for (; i < built; tokens++) {
-				uint32_t len = 0;
-				bucket slot;
-
-				index_span(src, n, indexed, i, table);
-				if (i + WIDE <= n)
-					len = find(src, i, n, table, 1, &slot, &dist);
-				else if (i + ZIAA_MIN_MATCH <= n)
-					len = find(src, i, n, table, 0, &slot, &dist);
-				indexed = i + 1;
-				if (mode == CHECK)
-					len = c->len_cap[len];
-				emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
-				i += len ? len : 1;
-			}
-			index_span(src, n, indexed, built, table);
-			continue;
-		}
-		ziaa_model_search(src, n, start, built, table, slots, tok);
-		if (mode != COUNT) {
-			struct batch b = { w, i, 0, missing, 0 };
-
-			b = walk(src, n, start, built, slots, tok, c, b, mode, literal_runs);
-			w = b.w;
-			i = b.i;
-			tokens = b.tokens;
-			missing = b.missing;
-			literals = b.literals;
-			continue;
-		}
-		/* counting, inline: in walk() it measured 4-15% slower */
-		for (; i < built; tokens++) {
-			uint32_t t = tok[i - start], len = t & TOK_STEP;
-
-			dist = t >> TOK_DIST_SHIFT;
-			if (__builtin_expect(len == 8, 0)) /* 8 bytes matched: measure it whole */
-				len = longest(src, i, n, slots[i - start], 1, &dist);
-			len = len > 1 ? len : 0; /* step 1: a literal */
-			emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
-			i += len ? len : 1;
-		}
+		/* a short-token batch first, so that the other half waits in long tokens */
+		if (on[0] && (!h[0].long_tokens || !on[1]))
+			run = &h[0];
+		else if (on[1] && (!h[1].long_tokens || !on[0]))
+			run = &h[1];
+		else
+			run = on[0] ? &h[0] : &h[1];
+		run_batch(src, run, c, ll, dc, slots, tok, mode, vector);
 	}
 	if (mode == COUNT) {
 		memcpy(hist->ll_count, ll, sizeof(ll));
 		memcpy(hist->d_count, dc, sizeof(hist->d_count));
-	} else {
-		*out = w;
+		return 0;
 	}
-	return missing != 0;
+	if (second == 1)
+		join(&h[0].w, &h[1].w);
+	*out = h[second == 2].w;
+	return (h[0].missing | (halves == 2 ? h[1].missing : 0)) != 0;
 }
 
-/* Per-thread scratch: the hash buckets, one batch's search results, the tables;
- * its address taken once a job (ziaa_opaque()). */
+/* Per-thread scratch: each half's hash buckets, one batch's search results, the
+ * tables; its address taken once a job (ziaa_opaque()). */
 struct scratch {
-	bucket table[1u << HASH_BITS];
+	bucket table[2][1u << HASH_BITS];
 	uint32_t slots[BATCH];
 	uint32_t tok[BATCH];
 	struct coder coder;

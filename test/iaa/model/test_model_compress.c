@@ -440,6 +440,61 @@ static void test_model_xor_checksum(void **state)
 	assert_int_equal(cr.xor_csum, 0x0201 ^ 0x0804 ^ 0x0010);
 }
 
+/* A job of 256 KB or more is parsed as two halves whose bits are joined (encode.c):
+ * the second half long tokens behind a first of literals (it waits for the
+ * first), the reverse (it starts early into its own room), and long tokens in
+ * both (parsed in one loop). Each decodes, and every max_dst_size around the
+ * size needed, and around half of it, behaves as in
+ * test_model_output_limit_is_exact. */
+static void test_model_split_job_joins_and_limits(void **state)
+{
+	enum { N = 600000, ROOM = N + N / 8 + 64 };
+	uint8_t *text = sample(N, 0), *noise = sample(N, 1), *in = malloc(N), *out = malloc(ROOM);
+	uint8_t *first = malloc(ROOM), *back = malloc(N);
+	struct ziaa_huff_table t;
+	uint8_t header = 0x3;
+
+	(void)state;
+	assert_true(in && out && first && back);
+	ziaa_huff_fixed(&t);
+	for (int layout = 0; layout < 3; layout++) {
+		uint32_t need;
+
+		memcpy(in, layout == 0 ? noise : text, N / 2);
+		memcpy(in + N / 2, layout == 1 ? noise : text + N / 2, N - N / 2);
+		load_table(&t, &header, 3);
+		assert_int_equal(compress_job(in, N, first, ROOM, EOB_FLUSH, FINAL_ONE_SHOT), ZIAA_OK);
+		need = cr.output_size;
+		assert_int_equal(tinflate_raw(first, need, back, N), N);
+		assert_memory_equal(back, in, N);
+		assert_true(need > 64 && need + 16 < ROOM);
+		/* below need: every 4th about where the first half's bits end (both
+		 * halves alike), where a pair of chains must stop for room */
+		for (uint32_t cap = need / 2 - 512; cap <= need + 12;
+		     cap = cap == need / 2 + 512 ? need - 12 : cap < need / 2 + 512 ? cap + 4 : cap + 1) {
+			memset(out, 0xa5, ROOM);
+			load_table(&t, &header, 3);
+			if (cap < need) {
+				assert_int_equal(compress_job(in, N, out, cap, EOB_FLUSH, FINAL_ONE_SHOT),
+						 ZIAA_ERR_OVERFLOW);
+				assert_int_equal(cr.error_code, IAA_AE_UNRECOVERABLE_OUTPUT_OVERFLOW);
+			} else {
+				assert_int_equal(compress_job(in, N, out, cap, EOB_FLUSH, FINAL_ONE_SHOT), ZIAA_OK);
+				assert_int_equal(cr.output_size, need);
+				assert_memory_equal(out, first, need);
+			}
+			for (uint32_t k = cap; k < ROOM; k++)
+				assert_int_equal(out[k], 0xa5);
+		}
+	}
+	free(text);
+	free(noise);
+	free(in);
+	free(out);
+	free(first);
+	free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_model_two_jobs_through_the_aecs),
 		cmocka_unit_test(test_model_overflow_and_missing_codes),
 		cmocka_unit_test(test_model_output_limit_is_exact),
+		cmocka_unit_test(test_model_split_job_joins_and_limits),
 		cmocka_unit_test(test_model_statistics_price_the_output),
 		cmocka_unit_test(test_model_validation_statuses),
 		cmocka_unit_test(test_model_xor_checksum),
