@@ -424,11 +424,11 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 	*s3 = (push(o3, p3) & m3) | (o3 & ~m3);
 	dist &= ~literal;
 	if (mode == COUNT) {
-		ll[len ? 257 + len_sym(len) : src[i]]++;
+		ll[len ? 257 + len_sym(len) : (uint8_t)v]++;
 		dc[len ? dist_sym(dist) : IAA_D_SYMBOLS]++;
 	} else {
 		/* as in emit(): a literal reads len[0] and dcode[0], which hold no bits */
-		uint32_t le = c->len[len] | (c->lit[src[i]] & literal), de = c->dcode[dist];
+		uint32_t le = c->len[len] | (c->lit[(uint8_t)v] & literal), de = c->dcode[dist];
 
 		if (mode == CHECK)
 			h->missing |= (le == 0) | ((de == 0) & (len != 0));

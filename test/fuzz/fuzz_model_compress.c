@@ -7,8 +7,12 @@
  * The table is the fixed code, code lengths taken from the data (missing,
  * incomplete and over-subscribed codes) or raw device entries; the AECS
  * accumulator may get up to 2047 arbitrary bits. Or (byte 3 bit 5) the job is an
- * IAA 2.0 1-pass header generation, whose output must inflate on its own. Whatever happens, nothing may be written at or
- * past max_dst_size, and a successful job with a complete table and an EOB must
+ * IAA 2.0 1-pass header generation, whose output must inflate on its own.
+ * Built with FUZZ_SPLIT (the fuzz_model_split target) the data is tiled to TILE
+ * bytes, a job the model parses as two halves (encode.c), each copy after the
+ * first changed by byte 4 (0: exact copies, long tokens): a separate target, as
+ * such a job is some 30 times the work of the others. Whatever happens, nothing may be written at or past
+ * max_dst_size, and a successful job with a complete table and an EOB must
  * decode with zlib behind its own header to the data.
  */
 #include <stdint.h>
@@ -21,17 +25,19 @@
 #include "test/iaa/model/jobs.h"
 
 #define CAP (64u << 10)
+#define TILE (260u << 10)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct iaa_hw_crec cr __attribute__((aligned(64)));
 static struct iaa_hw_aecs_comp aecs[2];
-static uint8_t out[CAP + 64], stream[2 * CAP], back[CAP];
+static uint8_t out[CAP + 64], stream[2 * CAP], back[TILE], tiled[TILE];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ziaa_huff_table t;
 	struct iaa_hw_desc d;
+	const uint8_t *src = data + 4;
 	uint16_t flags;
 	uint32_t cap, n;
 	z_stream s;
@@ -65,8 +71,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (unsigned i = 0; i < sizeof(aecs[0].out_accum); i++)
 			aecs[0].out_accum[i] = data[4 + i % n];
 	}
+#ifdef FUZZ_SPLIT
+	{
+		for (uint32_t i = 0; i < TILE; i++)
+			tiled[i] = (uint8_t)(data[4 + i % n] ^ (i / n) * data[4]);
+		src = tiled;
+		n = TILE;
+	}
+#endif
 	memset(out, 0xa5, sizeof(out));
-	fill_desc(&d, IAA_OP_COMPRESS, &cr, data + 4, n, out, cap, flags,
+	fill_desc(&d, IAA_OP_COMPRESS, &cr, src, n, out, cap, flags,
 		  IAA_OPF_RD_SRC2_AECS | ((data[3] & 4) ? IAA_OPF_WR_SRC2_ALWAYS : 0) |
 			  ((data[3] & 8) ? IAA_OPF_AECS_RW_TOGGLE : 0),
 		  aecs, sizeof(aecs[0]));
@@ -92,8 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.next_in = out;
 		s.avail_in = cr.output_size;
 		s.next_out = back;
-		s.avail_out = CAP;
-		if (inflate(&s, Z_FINISH) != Z_STREAM_END || s.total_out != n || memcmp(back, data + 4, n) ||
+		s.avail_out = sizeof(back);
+		if (inflate(&s, Z_FINISH) != Z_STREAM_END || s.total_out != n || memcmp(back, src, n) ||
 		    s.avail_in != 0)
 			abort();
 		inflateEnd(&s);
@@ -115,8 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s.next_in = stream;
 		s.avail_in = cr.output_size + 1;
 		s.next_out = back;
-		s.avail_out = CAP;
-		if (inflate(&s, Z_FINISH) != Z_STREAM_END || s.total_out != n || memcmp(back, data + 4, n))
+		s.avail_out = sizeof(back);
+		if (inflate(&s, Z_FINISH) != Z_STREAM_END || s.total_out != n || memcmp(back, src, n))
 			abort();
 		inflateEnd(&s);
 	}
