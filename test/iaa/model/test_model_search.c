@@ -5,6 +5,7 @@
  * buckets left behind), on data that makes every hash conflict case happen, and
  * the whole parse gives the same histogram and bytes on either path
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,12 +224,83 @@ static void test_model_missing_literal_found_anywhere(void **state)
 	free(src), free(out);
 }
 
+/* Threads coding split jobs at once (their second halves in per-thread room,
+ * grown as max_dst_size grows, freed at each thread's exit) give the bytes one
+ * thread gives. */
+#define SPLIT_N 600000u
+#define THREADS 4
+
+static uint8_t *split_in[3], *split_ref[3];
+static uint32_t split_need[3];
+static struct iaa_hw_aecs_comp split_tab;
+
+static uint32_t code_split(int k, uint8_t *out, uint32_t cap)
+{
+	struct ziaa_model_bits w = { out, cap, 0, 0, 0, 0 };
+
+	ziaa_model_lz77_code(split_in[k], SPLIT_N, &split_tab, &w, 1);
+	ziaa_model_bits_put(&w, 0, 7);
+	return w.overflow ? 0 : w.pos;
+}
+
+static void *split_thread(void *arg)
+{
+	uint8_t *out = malloc(2 * SPLIT_N);
+	uintptr_t bad = out == NULL;
+
+	for (int round = 0; round < 3 && out; round++) {
+		for (int k = 0; k < 3; k++) {
+			/* a larger max_dst_size each round: the room grows */
+			uint32_t cap = split_need[k] + 64 + (uint32_t)round * (SPLIT_N / 2);
+
+			bad |= code_split(k, out, cap) != split_need[k] ||
+			       memcmp(out, split_ref[k], split_need[k]) != 0;
+		}
+	}
+	free(out);
+	(void)arg;
+	return (void *)bad;
+}
+
+static void test_model_split_jobs_in_threads(void **state)
+{
+	struct ziaa_huff_table t;
+	pthread_t th[THREADS];
+
+	(void)state;
+	ziaa_huff_fixed(&t);
+	memcpy(split_tab.ll_code, t.ll_code, sizeof(t.ll_code));
+	memcpy(split_tab.d_code, t.d_code, sizeof(t.d_code));
+	/* long tokens in both halves (they pair), then behind literals, then ahead of them */
+	for (int k = 0; k < 3; k++) {
+		split_in[k] = malloc(SPLIT_N);
+		split_ref[k] = malloc(2 * SPLIT_N);
+		assert_true(split_in[k] && split_ref[k]);
+		fill(split_in[k], SPLIT_N, 4);
+		if (k)
+			fill(split_in[k] + (k == 1 ? 0 : SPLIT_N / 2), SPLIT_N / 2, 5);
+		split_need[k] = code_split(k, split_ref[k], 2 * SPLIT_N);
+		assert_true(split_need[k] > 0);
+	}
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, split_thread, NULL), 0);
+	for (int i = 0; i < THREADS; i++) {
+		void *bad;
+
+		assert_int_equal(pthread_join(th[i], &bad), 0);
+		assert_null(bad);
+	}
+	for (int k = 0; k < 3; k++)
+		free(split_in[k]), free(split_ref[k]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_search_avx512_equals_scalar),
 		cmocka_unit_test(test_model_parse_same_on_both_paths),
 		cmocka_unit_test(test_model_missing_literal_found_anywhere),
+		cmocka_unit_test(test_model_split_jobs_in_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
