@@ -396,7 +396,7 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 								       uint32_t *ll, uint32_t *dc,
 								       const enum mode mode)
 {
-	uint32_t i = h->i, dist, len, m1, m2, m3, literal, p3;
+	uint32_t i = h->i, dist, len, m1, m3, literal, p3;
 	uint64_t v = load64(src + i);
 	bucket *s = &h->table[hash3((uint32_t)v & 0xffffff)], *s1, *s2, *s3;
 	bucket slot = *s, o1, o2, o3;
@@ -406,18 +406,18 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 	if (mode == CHECK)
 		len = c->len_cap[len];
 	__asm__("" : "+r"(len));
-	/* what the match covers, as step() indexes it: i + 1, i + 2 and its last */
-	m1 = -(uint32_t)(len > 1);
-	m2 = -(uint32_t)(len > 2);
-	m3 = -(uint32_t)(len > INSERT_MAX + INSERT_TAIL);
+	/* what the match covers, as step() indexes it: i + 1 and i + 2 (a match has
+	 * 3 bytes or more, so both or neither) and its last */
 	literal = -(uint32_t)(len == 0);
-	__asm__("" : "+r"(m1), "+r"(m2), "+r"(m3), "+r"(literal));
+	m3 = -(uint32_t)(len > INSERT_MAX + INSERT_TAIL);
+	__asm__("" : "+r"(m3), "+r"(literal));
+	m1 = ~literal;
 	s1 = &h->table[hash3((uint32_t)(v >> 8) & 0xffffff)];
 	o1 = *s1;
-	*s1 = (push(o1, i + 1) & m1) | (o1 & ~m1);
+	*s1 = (push(o1, i + 1) & m1) | (o1 & literal);
 	s2 = &h->table[hash3((uint32_t)(v >> 16) & 0xffffff)];
 	o2 = *s2;
-	*s2 = (push(o2, i + 2) & m2) | (o2 & ~m2);
+	*s2 = (push(o2, i + 2) & m1) | (o2 & literal);
 	p3 = i + ((len - 1) & m3);
 	s3 = &h->table[hash3(load32(src + p3) & 0xffffff)];
 	o3 = *s3;
