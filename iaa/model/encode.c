@@ -377,7 +377,7 @@ static AVX512 __attribute__((flatten, noinline)) struct batch long_avx512(const 
 struct chain {
 	uint8_t *p;
 	uint64_t acc;
-	uint32_t nacc, i, tokens, missing;
+	uint32_t nacc, i, missing;
 	bucket *table;
 };
 
@@ -439,7 +439,6 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 		h->acc >>= h->nacc & ~7u;
 		h->nacc &= 7;
 	}
-	h->tokens++;
 	return i + len + (literal & 1);
 }
 
@@ -447,17 +446,18 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
  * long_pair - the long tokens of two halves at once, one token of each a round,
  * while each is below its limit (lim[]), so that each chain's wait (its search
  * waits for the token before) is spent on the other's. n[]: the halves' ends.
+ * Returns the rounds: each chain's tokens.
  */
-static AVX512 __attribute__((flatten, noinline)) void long_pair(const uint8_t *src, const uint32_t *n,
-								const uint32_t *lim, struct chain *pa,
-								struct chain *pb, const struct coder *c,
-								uint32_t *ll, uint32_t *dc, enum mode mode)
+static AVX512 __attribute__((flatten, noinline)) uint32_t long_pair(const uint8_t *src, const uint32_t *n,
+								    const uint32_t *lim, struct chain *pa,
+								    struct chain *pb, const struct coder *c,
+								    uint32_t *ll, uint32_t *dc, enum mode mode)
 {
 	struct chain a = *pa, b = *pb;
-	uint32_t na = n[0], nb = n[1], la = lim[0], lb = lim[1];
+	uint32_t na = n[0], nb = n[1], la = lim[0], lb = lim[1], rounds = 0;
 
 #define PAIR_LOOP(m)                                                    \
-	while (a.i < la && b.i < lb) {                                  \
+	for (; a.i < la && b.i < lb; rounds++) {                        \
 		a.i = pair_step(src, na, c, &a, ll, dc, m);             \
 		b.i = pair_step(src, nb, c, &b, ll, dc, m);             \
 	}
@@ -470,6 +470,7 @@ static AVX512 __attribute__((flatten, noinline)) void long_pair(const uint8_t *s
 #undef PAIR_LOOP
 	*pa = a;
 	*pb = b;
+	return rounds;
 }
 #endif
 
@@ -698,7 +699,7 @@ static inline __attribute__((always_inline)) int run_pair(const uint8_t *src, st
 							   const enum mode mode)
 {
 	struct chain ch[2];
-	uint32_t end[2], lim[2];
+	uint32_t end[2], lim[2], rounds;
 
 	for (int k = 0; k < 2; k++) {
 		uint32_t safe = h[k].end - h[k].i > ZIAA_MAX_MATCH + WIDE ? h[k].end - (ZIAA_MAX_MATCH + WIDE) : 0;
@@ -708,15 +709,10 @@ static inline __attribute__((always_inline)) int run_pair(const uint8_t *src, st
 		if (h[k].i >= lim[k] ||
 		    (mode != COUNT && h[k].w.cap - h[k].w.pos < (lim[k] - h[k].i) * TOKEN_ROOM + 2 * WIDE))
 			return 0;
-		ch[k] = (struct chain){ mode == COUNT ? NULL : h[k].w.dst + h[k].w.pos,
-					h[k].w.acc,
-					h[k].w.nacc,
-					h[k].i,
-					h[k].tokens,
-					h[k].missing,
-					h[k].table };
+		ch[k] = (struct chain){ mode == COUNT ? NULL : h[k].w.dst + h[k].w.pos, h[k].w.acc, h[k].w.nacc,
+					h[k].i, h[k].missing, h[k].table };
 	}
-	long_pair(src, end, lim, &ch[0], &ch[1], c, ll, dc, mode);
+	rounds = long_pair(src, end, lim, &ch[0], &ch[1], c, ll, dc, mode);
 	for (int k = 0; k < 2; k++) {
 		if (mode != COUNT) {
 			h[k].w.pos = (uint32_t)(ch[k].p - h[k].w.dst);
@@ -724,7 +720,7 @@ static inline __attribute__((always_inline)) int run_pair(const uint8_t *src, st
 			h[k].w.nacc = ch[k].nacc;
 		}
 		h[k].i = ch[k].i;
-		h[k].tokens = ch[k].tokens;
+		h[k].tokens += rounds;
 		h[k].missing = ch[k].missing;
 	}
 	return 1;
