@@ -373,7 +373,7 @@ static AVX512 __attribute__((flatten, noinline)) struct batch long_avx512(const 
 
 #ifdef HAVE_AVX512_PARSE
 /* One chain of long_pair(): a half's position, bit writer (no room check: the
- * caller leaves room for every token) and counts. */
+ * caller leaves room for every token), missing-code flag and buckets. */
 struct chain {
 	uint8_t *p;
 	uint64_t acc;
@@ -408,6 +408,7 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 	__asm__("" : "+r"(len));
 	/* what the match covers, as step() indexes it: i + 1 and i + 2 (a match has
 	 * 3 bytes or more, so both or neither) and its last */
+	_Static_assert(INSERT_MAX == 2 && INSERT_TAIL == 1, "pair_step() indexes as step() does");
 	literal = -(uint32_t)(len == 0);
 	m3 = -(uint32_t)(len > INSERT_MAX + INSERT_TAIL);
 	__asm__("" : "+r"(m3), "+r"(literal));
@@ -759,13 +760,13 @@ static __thread struct {
 	uint32_t size;
 } spill;
 static pthread_key_t spill_key;
+static int spill_keyed; /* written once, under spill_once */
 static pthread_once_t spill_once = PTHREAD_ONCE_INIT;
 
 static void spill_init(void)
 {
-	/* on failure a thread's room is not freed at its exit, only at the process's */
-	if (pthread_key_create(&spill_key, free) != 0)
-		spill_key = (pthread_key_t)-1;
+	/* without a key a thread's room is freed only with the process */
+	spill_keyed = pthread_key_create(&spill_key, free) == 0;
 }
 
 /* spill_room - at least size bytes of this thread's room, or NULL. */
@@ -780,7 +781,7 @@ static uint8_t *spill_room(uint32_t size)
 		spill.p = p;
 		spill.size = size;
 		pthread_once(&spill_once, spill_init);
-		if (spill_key != (pthread_key_t)-1)
+		if (spill_keyed)
 			(void)pthread_setspecific(spill_key, p);
 	}
 	return spill.p;
