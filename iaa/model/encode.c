@@ -58,13 +58,14 @@
 
 /* In a batch of long tokens a match longer than INSERT_MAX + INSERT_TAIL indexes
  * only its first INSERT_MAX and last INSERT_TAIL positions (the rest cost a hash
- * and a store each and are rarely a better candidate than the ones kept). Against
- * 4 and 2, Silesia nci and xml code some 5% faster (same runs, median of four)
- * for 1.5% and 0.5% in size (1.023x and 1.030x zlib -1 at windowBits 12); mr,
- * whose batches are mostly short tokens, goes from 0.986x to 0.984x. 1 and 1 took
- * mr to 0.975x, under the 0.98x goal. */
+ * and a store each and are rarely a better candidate than the ones kept). 4 and
+ * 2 to 2 and 1: Silesia nci and xml some 5% faster (same runs, median of four) for
+ * 1.5% and 0.5% in size; mr, whose batches are mostly short tokens, from 0.986x
+ * to 0.984x zlib -1 at windowBits 12. 2 and 1 to 2 and 0 (with long_pair()): nci
+ * 8%, xml 3% and mr 2% faster, at 1.023x -> 1.014x, 1.030x -> 1.023x and 0.984x
+ * -> 0.983x. 1 and 1 took mr to 0.975x, under the 0.98x goal. */
 #define INSERT_MAX 2
-#define INSERT_TAIL 1
+#define INSERT_TAIL 0
 
 /* The share of literals (percent of tokens) in a short-token batch above which
  * the next one is coded with branches (walk()); it changes no byte. Silesia
@@ -276,7 +277,8 @@ static inline AVX512 unsigned longest64(const uint8_t *src, uint32_t i, uint32_t
 /*
  * step - the token at i in a batch of long tokens: search i alone, push it, and
  * index what the match covers (all of a short match, the first INSERT_MAX and
- * the last INSERT_TAIL positions of a long one). Returns the length (0: a literal) and the
+ * the last INSERT_TAIL positions of a long one). Returns the length (0: a
+ * literal) and the
  * distance in *dist. wide: WIDE bytes are readable at i (2: 64 bytes, and
  * longest64() may be used).
  */
@@ -396,10 +398,10 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 								       uint32_t *ll, uint32_t *dc,
 								       const enum mode mode)
 {
-	uint32_t i = h->i, dist, len, m1, m3, literal, p3;
+	uint32_t i = h->i, dist, len, m1, literal;
 	uint64_t v = load64(src + i);
-	bucket *s = &h->table[hash3((uint32_t)v & 0xffffff)], *s1, *s2, *s3;
-	bucket slot = *s, o1, o2, o3;
+	bucket *s = &h->table[hash3((uint32_t)v & 0xffffff)], *s1, *s2;
+	bucket slot = *s, o1, o2;
 
 	len = longest64(src, i, n, slot, &dist);
 	*s = push(slot, i);
@@ -407,11 +409,10 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 		len = c->len_cap[len];
 	__asm__("" : "+r"(len));
 	/* what the match covers, as step() indexes it: i + 1 and i + 2 (a match has
-	 * 3 bytes or more, so both or neither) and its last */
-	_Static_assert(INSERT_MAX == 2 && INSERT_TAIL == 1, "pair_step() indexes as step() does");
+	 * 3 bytes or more, so both or neither) */
+	_Static_assert(INSERT_MAX == 2 && INSERT_TAIL == 0, "pair_step() indexes as step() does");
 	literal = -(uint32_t)(len == 0);
-	m3 = -(uint32_t)(len > INSERT_MAX + INSERT_TAIL);
-	__asm__("" : "+r"(m3), "+r"(literal));
+	__asm__("" : "+r"(literal));
 	m1 = ~literal;
 	s1 = &h->table[hash3((uint32_t)(v >> 8) & 0xffffff)];
 	o1 = *s1;
@@ -419,10 +420,6 @@ static inline AVX512 __attribute__((always_inline)) uint32_t pair_step(const uin
 	s2 = &h->table[hash3((uint32_t)(v >> 16) & 0xffffff)];
 	o2 = *s2;
 	*s2 = (push(o2, i + 2) & m1) | (o2 & literal);
-	p3 = i + ((len - 1) & m3);
-	s3 = &h->table[hash3(load32(src + p3) & 0xffffff)];
-	o3 = *s3;
-	*s3 = (push(o3, p3) & m3) | (o3 & ~m3);
 	dist &= ~literal;
 	if (mode == COUNT) {
 		ll[len ? 257 + len_sym(len) : (uint8_t)v]++;
