@@ -60,6 +60,21 @@ uint16_t ziaa_xor16(uint16_t x, const uint8_t *p, size_t n, size_t before)
 		x ^= (uint16_t)(p[0] << 8);
 		i = 1;
 	}
+	/* four words a round, into four sums: a COMPRESS job's checksum had cost
+	 * some 6% of its coding on Silesia nci */
+	if (n >= 32) {
+		uint64_t a[4] = { 0, 0, 0, 0 };
+
+		for (; i + 32 <= n; i += 32) {
+			for (int k = 0; k < 4; k++) {
+				uint64_t w;
+
+				memcpy(&w, p + i + 8 * k, 8);
+				a[k] ^= w;
+			}
+		}
+		acc = a[0] ^ a[1] ^ a[2] ^ a[3];
+	}
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 
