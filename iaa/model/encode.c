@@ -52,9 +52,13 @@
  * 258, so that a match never jumps a whole batch. LONG_TOKEN: the mean token
  * length (bytes) from which a batch is parsed token by token (see parse): every
  * position searched costs about as much as a token searched alone and a long
- * match indexed (Silesia nci and xml: 1.7x faster than searching them all). */
+ * match indexed (Silesia nci and xml: 1.7x faster than searching them all). 5
+ * to 4, once long tokens paired and indexed 2 positions a match: reymont 2.65x ->
+ * 2.92x zlib -1, xml 2.53x -> 2.83x, nci 3.07x -> 3.15x, the rest within 1%, for
+ * reymont 1.012x -> 0.996x in size, xml 1.023x -> 1.018x, mr 0.983x -> 0.982x;
+ * 3.5 took dickens to 2.93x, 3 took mr to 0.978x in size. */
 #define BATCH 2048
-#define LONG_TOKEN 5
+#define LONG_TOKEN 4
 
 /* In a batch of long tokens a match longer than INSERT_MAX + INSERT_TAIL indexes
  * only its first INSERT_MAX and last INSERT_TAIL positions (the rest cost a hash
