@@ -592,9 +592,11 @@ static __attribute__((noinline)) struct batch walk(const uint8_t *src, uint32_t 
 #define SPLIT_MIN (256u << 10)
 
 /* The second half starts before the first has finished where over 1 in
- * PAIR_SHARE of the first's batches so far were long tokens: Silesia nci about
- * 99%, xml 40-98% a job, mr 20-30%, text and osdb 0-10%. */
+ * PAIR_SHARE of the first's batches, PAIR_AFTER of them at least, were long
+ * tokens. Of the first half's batches, a job, Silesia nci has about 100%, xml
+ * 40-100%, reymont 60-65%, mr 25-48%, ooffice 1-3%, dickens and osdb none. */
 #define PAIR_SHARE 2
+#define PAIR_AFTER 16
 
 /* One half of a job's parse: its buckets, bit writer and batch. */
 struct half {
@@ -854,7 +856,7 @@ static inline __attribute__((always_inline)) int parse(const uint8_t *src, uint3
 			 * writer; or early, into per-thread room, where the first half's
 			 * batches have been mostly long tokens, which pair (not text, whose
 			 * halves would only cost a join) */
-			int early = on[0] && h[0].longs * PAIR_SHARE > h[0].batches;
+			int early = on[0] && h[0].batches >= PAIR_AFTER && h[0].longs * PAIR_SHARE > h[0].batches;
 			uint8_t *room = mode != COUNT && early ? spill_room(out->cap + 2 * WIDE) : NULL;
 
 			second = !on[0] ? 2 : early && (mode == COUNT || room) ? 1 : 0;
