@@ -276,6 +276,15 @@ static inline AVX512 unsigned longest64(const uint8_t *src, uint32_t i, uint32_t
 		extend(src, i, n, &p, 64);
 	return best(p, dist);
 }
+/* The walk's token of 8 bytes or more measured whole: 64 bytes a compare where
+ * they are readable (the walk runs with AVX-512 only). Out of line: rare. */
+static AVX512 __attribute__((noinline)) uint32_t walk_long(const uint8_t *src, uint32_t i, uint32_t n, bucket slot,
+							    uint32_t *dist)
+{
+	if (i + 64 <= n)
+		return longest64(src, i, n, slot, dist);
+	return longest(src, i, n, slot, 1, dist);
+}
 #endif
 
 /*
@@ -501,7 +510,11 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 		if (__builtin_expect(step == 8, 0)) { /* 8 bytes matched: measure it whole */
 			uint32_t d;
 
+#ifdef HAVE_AVX512_PARSE
+			step = walk_long(src, i, n, slots[i - start], &d);
+#else
 			step = longest(src, i, n, slots[i - start], 1, &d);
+#endif
 			dist = d;
 		}
 		if (mode == CHECK) {
