@@ -56,9 +56,14 @@
  * to 4, once long tokens paired and indexed 2 positions a match: reymont 2.65x ->
  * 2.92x zlib -1, xml 2.53x -> 2.83x, nci 3.07x -> 3.15x, the rest within 1%, for
  * reymont 1.012x -> 0.996x in size, xml 1.023x -> 1.018x, mr 0.983x -> 0.982x;
- * 3.5 took dickens to 2.93x, 3 took mr to 0.978x in size. */
+ * 3.5 took dickens to 2.93x, 3 took mr to 0.978x in size. LONG_STAY: the mean
+ * from which a batch after a long-token one stays long: 3 against 4, reymont
+ * 2.94x -> 3.18x and xml 2.84x -> 3.01x, dickens and mr unchanged, for reymont
+ * 0.996x -> 0.986x, xml 1.018x -> 1.013x, mr 0.982x -> 0.981x (3.5: reymont
+ * 2.99x, xml 2.94x). */
 #define BATCH 2048
 #define LONG_TOKEN 4
+#define LONG_STAY 3
 
 /* In a batch of long tokens a match longer than INSERT_MAX + INSERT_TAIL indexes
  * only its first INSERT_MAX and last INSERT_TAIL positions (the rest cost a hash
@@ -624,7 +629,7 @@ struct half {
  * from the batch before. */
 static inline void next_batch(struct half *h)
 {
-	h->long_tokens = h->tokens * LONG_TOKEN < BATCH;
+	h->long_tokens = h->tokens * (h->long_tokens ? LONG_STAY : LONG_TOKEN) < BATCH;
 	h->literal_runs = h->literals * 100 > h->tokens * LITERAL_RUNS;
 	h->start = h->built;
 	h->built = h->end - h->built < BATCH ? h->end : h->built + BATCH;
@@ -818,8 +823,9 @@ static uint8_t *spill_room(uint32_t size)
  * Each half a batch at a time, in one of two ways, chosen from its batch before
  * (so the parse depends on the data alone, never on the CPU):
  * - short tokens (the first batch, and after a batch averaging under LONG_TOKEN
- *   bytes a token): every position is searched and indexed ahead (search.c, 16 at
- *   a time with AVX-512), then the walk takes a token where the last one ended;
+ *   bytes a token, LONG_STAY after a long-token batch): every position is
+ *   searched and indexed ahead (search.c, 16 at a time with AVX-512), then the
+ *   walk takes a token where the last one ended;
  * - long tokens: each token's start is searched alone and only part of a long
  *   match is indexed (step), as most of the batch is inside matches.
  * Inlined once per mode so each is compiled without the others' work.
