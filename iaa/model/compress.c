@@ -26,16 +26,6 @@
 #include "iaa/checksum.h"
 #include "iaa/huff.h"
 
-/* put_string - append the first nbits of p (LSB first, as DEFLATE orders bits). */
-static void put_string(struct ziaa_model_bits *w, const uint8_t *p, uint32_t nbits)
-{
-	for (uint32_t b = 0; b < nbits; b += 8) {
-		unsigned n = nbits - b < 8 ? nbits - b : 8;
-
-		ziaa_model_bits_put(w, p[b >> 3] & ((1u << n) - 1), n);
-	}
-}
-
 /* generate - 1-pass header generation: tables into gen, the header into h. */
 static void generate(const uint8_t *src, uint32_t n, int bfinal, struct iaa_hw_aecs_comp *gen,
 		     struct ziaa_huff_header *h)
@@ -106,15 +96,15 @@ void ziaa_model_compress(const struct iaa_hw_desc *d, struct ziaa_model_result *
 	}
 	w = (struct ziaa_model_bits){ dst, d->max_dst_size, 0, 0, 0, 0 };
 	if (rd)
-		put_string(&w, rd->out_accum,
-			   rd->out_accum_bits < 8 * sizeof(rd->out_accum) ? rd->out_accum_bits
-									  : 8 * sizeof(rd->out_accum));
+		ziaa_model_bits_put_string(&w, rd->out_accum,
+					   rd->out_accum_bits < 8 * sizeof(rd->out_accum) ? rd->out_accum_bits
+											  : 8 * sizeof(rd->out_accum));
 	tables = rd;
 	if (hdr_gen) {
 		struct ziaa_huff_header h;
 
 		generate(src, d->src1_size, hdr_gen == IAA_HDR_GEN_1PASS_FINAL, &gen, &h);
-		put_string(&w, h.bytes, h.bits);
+		ziaa_model_bits_put_string(&w, h.bytes, h.bits);
 		tables = &gen;
 	}
 	missing = ziaa_model_lz77_code(src, d->src1_size, tables, &w, end_proc != IAA_END_PROC_NONE);

@@ -115,6 +115,26 @@ void ziaa_model_bits_put(struct ziaa_model_bits *w, uint64_t bits, unsigned n)
 	}
 }
 
+void ziaa_model_bits_put_string(struct ziaa_model_bits *w, const uint8_t *p, uint64_t nbits)
+{
+	uint64_t k = 0, nbytes = nbits / 8, acc = w->acc;
+
+	/* whole words while there is room; w holds under 8 bits, as every put leaves it */
+	for (; k + WIDE <= nbytes && w->cap - w->pos >= 2 * WIDE; k += WIDE) {
+		uint64_t x = load64(p + k);
+
+		acc |= x << w->nacc;
+		memcpy(w->dst + w->pos, &acc, sizeof(acc));
+		w->pos += WIDE;
+		acc = x >> (63 - w->nacc) >> 1;
+	}
+	w->acc = acc;
+	for (; k < nbytes; k++)
+		ziaa_model_bits_put(w, p[k], 8);
+	if (nbits & 7)
+		ziaa_model_bits_put(w, p[nbytes] & ((1u << (nbits & 7)) - 1), nbits & 7);
+}
+
 /* The byte-at-a-time drain near max_dst_size; by value, so the caller's bit state
  * never has its address taken and stays in registers. */
 static __attribute__((noinline)) struct ziaa_model_bits drain_slow(struct ziaa_model_bits w)
@@ -752,24 +772,8 @@ static inline __attribute__((always_inline)) int run_pair(const uint8_t *src, st
 /* join - append the bits of b (a half's writer) to w's. */
 static void join(struct ziaa_model_bits *w, const struct ziaa_model_bits *b)
 {
-	uint32_t k = 0;
-	uint64_t acc = w->acc;
-
 	w->overflow |= b->overflow;
-	/* 8 bytes at a time while there is room: w holds under 8 bits after drain() */
-	for (; k + WIDE <= b->pos && w->cap - w->pos >= 2 * WIDE; k += WIDE) {
-		uint64_t x = load64(b->dst + k);
-
-		acc |= x << w->nacc;
-		memcpy(w->dst + w->pos, &acc, sizeof(acc));
-		w->pos += WIDE;
-		acc = x >> (63 - w->nacc) >> 1;
-	}
-	w->acc = acc;
-	for (; k < b->pos; k++) {
-		add(w, b->dst[k], 8);
-		drain(w);
-	}
+	ziaa_model_bits_put_string(w, b->dst, (uint64_t)b->pos * 8);
 	add(w, b->acc, b->nacc);
 	drain(w);
 }

@@ -105,6 +105,10 @@ struct ziaa_model_bits {
 /* ziaa_model_bits_put - append the low n (<= 56) bits of bits. */
 void ziaa_model_bits_put(struct ziaa_model_bits *w, uint64_t bits, unsigned n);
 
+/* ziaa_model_bits_put_string - append the first nbits of p (LSB first, as DEFLATE
+ * orders bits), 8 bytes at a time while there is room. */
+void ziaa_model_bits_put_string(struct ziaa_model_bits *w, const uint8_t *p, uint64_t nbits);
+
 /*
  * ziaa_model_search - stage one of the parse (search.c): for each position k in
  * [k0, e) of src[0..n), look it up in its bucket of table (2^12 buckets of two
