@@ -524,10 +524,17 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 								      const struct coder *c, struct batch b,
 								      const enum mode mode, const int branchy)
 {
-	uint32_t i = b.i;
+	/* the loop's state in locals, by offset in the batch (k): fewer registers,
+	 * no reload of the batch's start, and the writer's room as one compare */
+	const uint8_t *s = src + start;
+	uint8_t *dst = b.w.dst;
+	uint64_t acc = b.w.acc;
+	uint32_t k = b.i - start, end = built - start, pos = b.w.pos, nacc = b.w.nacc;
+	uint32_t fast = b.w.cap >= WIDE ? b.w.cap - (WIDE - 1) : 0; /* 8 bytes of room below it */
+	uint32_t tokens = 0, lits = 0, missing = b.missing;
 
-	for (b.tokens = 0, b.literals = 0; i < built; b.tokens++) {
-		uint32_t t = tok[i - start], step = t & TOK_STEP, dist = t >> TOK_DIST_SHIFT;
+	for (; k < end; tokens++) {
+		uint32_t t = tok[k], step = t & TOK_STEP, dist = t >> TOK_DIST_SHIFT;
 		uint32_t le, de = 0;
 		uint64_t bits;
 		unsigned nb;
@@ -536,9 +543,9 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			uint32_t d;
 
 #ifdef HAVE_AVX512_PARSE
-			step = walk_long(src, i, n, slots[i - start], &d);
+			step = walk_long(src, start + k, n, slots[k], &d);
 #else
-			step = longest(src, i, n, slots[i - start], 1, &d);
+			step = longest(src, start + k, n, slots[k], 1, &d);
 #endif
 			dist = d;
 		}
@@ -553,23 +560,23 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			/* step 1 as a constant: the next token's load need not wait for this
 			 * one's; and a literal followed by one is taken with it (coded in 30
 			 * bits at most), as runs of them are what this path is for */
-			uint32_t pair = i + 1 < built && tok[i + 1 - start] == tok_of(0, 0);
+			uint32_t pair = k + 1 < end && tok[k + 1] == tok_of(0, 0);
 
 			step = 1;
-			le = c->lit[src[i]];
+			le = c->lit[s[k]];
 			bits = le & 0xffffff;
 			nb = le >> 24;
 			if (mode == CHECK)
-				b.missing |= le == 0;
+				missing |= le == 0;
 			if (pair) {
-				uint32_t next = c->lit[src[i + 1]];
+				uint32_t next = c->lit[s[k + 1]];
 
 				bits |= (uint64_t)(next & 0xffffff) << nb;
 				nb += next >> 24;
 				step = 2;
-				b.tokens++;
+				tokens++;
 				if (mode == CHECK)
-					b.missing |= next == 0;
+					missing |= next == 0;
 			}
 		} else {
 			if (branchy) {
@@ -582,21 +589,41 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 				uint32_t literal = -(uint32_t)(step == 1);
 
 				__asm__("" : "+r"(literal));
-				le = c->len[step] | (c->lit[src[i]] & literal);
+				le = c->len[step] | (c->lit[s[k]] & literal);
 			}
 			de = c->dcode[dist];
 			if (mode == CHECK) /* a literal or a distance without a code */
-				b.missing |= (le == 0) | ((de == 0) & (dist != 0));
+				missing |= (le == 0) | ((de == 0) & (dist != 0));
 			/* the literal's or the length's code, then the distance's (none for a literal) */
 			bits = (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24);
 			nb = (le >> 24) + (de >> 27);
 		}
-		b.literals += dist ? 0 : step;
-		add(&b.w, bits, nb);
-		drain(&b.w);
-		i += step;
+		lits += dist ? 0 : step;
+		acc |= bits << nacc;
+		nacc += nb;
+		if (__builtin_expect(pos < fast, 1)) {
+			memcpy(dst + pos, &acc, sizeof(acc));
+			pos += nacc >> 3;
+			acc >>= nacc & ~7u;
+			nacc &= 7;
+		} else {
+			b.w.acc = acc;
+			b.w.nacc = nacc;
+			b.w.pos = pos;
+			b.w = drain_slow(b.w);
+			acc = b.w.acc;
+			nacc = b.w.nacc;
+			pos = b.w.pos;
+		}
+		k += step;
 	}
-	b.i = i;
+	b.w.acc = acc;
+	b.w.nacc = nacc;
+	b.w.pos = pos;
+	b.i = start + k;
+	b.tokens = tokens;
+	b.literals = lits;
+	b.missing = missing;
 	return b;
 }
 
