@@ -183,6 +183,7 @@ struct coder {
 	uint32_t dist[IAA_D_SYMBOLS];
 	uint16_t len_cap[ZIAA_MAX_MATCH + 1];
 	uint32_t eob;
+	int quad; /* no literal has 15 bits: four fit one add (encode.c walk_batch) */
 	enum mode mode;
 	/* By distance (1-4096): its code with the extra bits above it, total bits
 	 * << 27 (0: no code), so a match's distance is one lookup; built for the
@@ -208,9 +209,11 @@ static void load_coder(struct coder *c, const uint32_t *ll, const uint32_t *d)
 	unsigned best = 0;
 	int complete = 1;
 
+	c->quad = 1;
 	for (unsigned i = 0; i < 256; i++) {
 		c->lit[i] = entry(ll[i]);
 		complete &= c->lit[i] != 0;
+		c->quad &= c->lit[i] >> 24 < 15;
 	}
 	c->eob = entry(ll[256]);
 	for (unsigned i = 0; i < IAA_D_SYMBOLS; i++) {
@@ -514,8 +517,10 @@ static AVX512 __attribute__((flatten, noinline)) uint32_t long_pair(const uint8_
  * walk_batch - the walk of a short-token batch: from b.i up to built, take the
  * token the search found where the last one ended and code it with c (CODE, or
  * CHECK: shortened to a length the table has, b.missing set for a symbol without
- * a code). branchy: a literal and a match on two paths, else both computed and one
- * selected with masks; the tokens and bits are the same either way (see walk()).
+ * a code). branchy: a literal and a match on two paths, literals four or two at a
+ * time where they come in a row (four: osdb 2.6% faster than two alone), else
+ * both computed and one selected with masks; the tokens and bits are the same
+ * either way (see walk()).
  */
 static inline __attribute__((always_inline)) struct batch walk_batch(const uint8_t *src, uint32_t n,
 								      uint32_t start, uint32_t built,
@@ -532,6 +537,7 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 	uint32_t k = b.i - start, end = built - start, pos = b.w.pos, nacc = b.w.nacc;
 	uint32_t fast = b.w.cap >= WIDE ? b.w.cap - (WIDE - 1) : 0; /* 8 bytes of room below it */
 	uint32_t tokens = 0, lits = 0, missing = b.missing;
+	int quad = c->quad;
 
 	for (; k < end; tokens++) {
 		uint32_t t = tok[k], step = t & TOK_STEP, dist = t >> TOK_DIST_SHIFT;
@@ -556,7 +562,22 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			dist = l ? dist : 0;
 			step = l ? l : 1;
 		}
-		if (branchy && !dist) {
+		if (branchy && !dist && quad && k + 4 <= end && tok[k + 1] == tok_of(0, 0) &&
+		    tok[k + 2] == tok_of(0, 0) && tok[k + 3] == tok_of(0, 0)) {
+			/* four literals in a row, coded at once (56 bits at most, and
+			 * the accumulator holds 7 after a drain); the step a constant */
+			uint32_t e0 = c->lit[s[k]], e1 = c->lit[s[k + 1]], e2 = c->lit[s[k + 2]];
+			uint32_t e3 = c->lit[s[k + 3]];
+			unsigned n1 = e0 >> 24, n2 = n1 + (e1 >> 24), n3 = n2 + (e2 >> 24);
+
+			bits = (e0 & 0xffffff) | (uint64_t)(e1 & 0xffffff) << n1 | (uint64_t)(e2 & 0xffffff) << n2 |
+			       (uint64_t)(e3 & 0xffffff) << n3;
+			nb = n3 + (e3 >> 24);
+			if (mode == CHECK)
+				missing |= (e0 == 0) | (e1 == 0) | (e2 == 0) | (e3 == 0);
+			step = 4;
+			tokens += 3;
+		} else if (branchy && !dist) {
 			/* step 1 as a constant: the next token's load need not wait for this
 			 * one's; and a literal followed by one is taken with it (coded in 30
 			 * bits at most), as runs of them are what this path is for */

@@ -337,6 +337,91 @@ static void test_model_output_limit_is_exact(void **state)
 	free(in);
 }
 
+/*
+ * Data that is mostly literals (random bytes, some repeats) is coded literal runs
+ * at a time (four at once where no literal has 15 bits, encode.c): with a table
+ * whose literals go to 15 bits and with the fixed one the output decodes, a
+ * literal without a code is error 30 wherever it falls in a run, and every
+ * max_dst_size around the size needed gives error 0x19 or the same bytes.
+ */
+static void test_model_literal_runs(void **state)
+{
+	const uint32_t n = 60000;
+	uint8_t *in = sample(n, 1), *out = malloc(2 * n), *first = malloc(2 * n), *back = malloc(n);
+	uint32_t ll[IAA_LL_SYMBOLS], d[IAA_D_SYMBOLS], need, a = 1, b = 1;
+	struct ziaa_huff_table t;
+	struct ziaa_huff_header h;
+	uint8_t header = 0x3;
+	int deep = 0;
+
+	(void)state;
+	/* repeats among the random bytes: a match now and then ends a run */
+	for (uint32_t i = 3000; i + 40 < n; i += 997)
+		memcpy(in + i, in + i - 1500, 5 + i % 30);
+	/* literal counts that grow like Fibonacci numbers: the rarest literals get the
+	 * longest codes the length limit allows */
+	for (unsigned i = 0; i < IAA_LL_SYMBOLS; i++) {
+		ll[i] = i < 40 ? a : 1;
+		if (i < 40) {
+			uint32_t c = a + b;
+
+			a = b;
+			b = c;
+		}
+	}
+	for (unsigned i = 0; i < IAA_D_SYMBOLS; i++)
+		d[i] = 1;
+	ziaa_huff_from_histogram(&t, ll, d);
+	for (unsigned i = 0; i < 256; i++)
+		deep |= (t.ll_code[i] >> IAA_CODE_LEN_SHIFT) == 15;
+	assert_true(deep);
+	ziaa_huff_write_header(&t, 1, &h);
+	load_table(&t, h.bytes, h.bits);
+	assert_int_equal(compress_job(in, n, out, 2 * n, EOB_FLUSH, FINAL_ONE_SHOT), ZIAA_OK);
+	assert_int_equal(tinflate_raw(out, cr.output_size, back, n), (long)n);
+	assert_memory_equal(back, in, n);
+
+	ziaa_huff_fixed(&t);
+	load_table(&t, &header, 3);
+	assert_int_equal(compress_job(in, n, first, 2 * n, EOB_FLUSH, FINAL_ONE_SHOT), ZIAA_OK);
+	need = cr.output_size;
+	assert_int_equal(tinflate_raw(first, need, back, n), (long)n);
+	assert_memory_equal(back, in, n);
+	for (uint32_t cap = need - 40; cap <= need + 40; cap++) {
+		memset(out, 0xa5, 2 * n);
+		if (cap < need) {
+			assert_int_equal(compress_job(in, n, out, cap, EOB_FLUSH, FINAL_ONE_SHOT), ZIAA_ERR_OVERFLOW);
+			assert_int_equal(cr.error_code, IAA_AE_UNRECOVERABLE_OUTPUT_OVERFLOW);
+		} else {
+			assert_int_equal(compress_job(in, n, out, cap, EOB_FLUSH, FINAL_ONE_SHOT), ZIAA_OK);
+			assert_memory_equal(out, first, need);
+		}
+		for (uint32_t k = cap; k < 2 * n; k++)
+			assert_int_equal(out[k], 0xa5);
+	}
+	/* one literal without a code, alone in a run of literals at each of four
+	 * offsets (so not only first of four): error 30 */
+	for (unsigned v = 0; v < 256; v += 51) {
+		ziaa_huff_fixed(&t);
+		t.ll_code[v] = 0;
+		for (unsigned off = 0; off < 4; off++) {
+			uint8_t *p = sample(n, 1);
+
+			for (uint32_t i = 0; i < n; i++)
+				p[i] = p[i] == v ? (uint8_t)(v + 1) : p[i];
+			p[30000 + off] = (uint8_t)v;
+			load_table(&t, &header, 3);
+			assert_int_equal(compress_job(p, n, out, 2 * n, EOB_FLUSH, FINAL_ONE_SHOT), ZIAA_ERR_DATA);
+			assert_int_equal(cr.error_code, IAA_AE_INVALID_HUFFMAN_CODE);
+			free(p);
+		}
+	}
+	free(in);
+	free(out);
+	free(first);
+	free(back);
+}
+
 /* Statistics and coding run the same parse: the histogram, priced with the table
  * it produced, is exactly the size of the coded output. */
 static void test_model_statistics_price_the_output(void **state)
@@ -506,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_model_two_jobs_through_the_aecs),
 		cmocka_unit_test(test_model_overflow_and_missing_codes),
 		cmocka_unit_test(test_model_output_limit_is_exact),
+		cmocka_unit_test(test_model_literal_runs),
 		cmocka_unit_test(test_model_split_job_joins_and_limits),
 		cmocka_unit_test(test_model_statistics_price_the_output),
 		cmocka_unit_test(test_model_validation_statuses),
