@@ -12,9 +12,11 @@
 # the no-SVA verdict is covered by test/iaa/hw/test_discover.c instead. Exits 77
 # (skipped) when not root or without unshare.
 set -uo pipefail
-cli=$(readlink -f "$1")
-build=$(readlink -f "$2")
-prog=$(readlink -f "$3")
+if [ "${1:-}" != --inside ]; then
+	cli=$(readlink -f "$1")
+	build=$(readlink -f "$2")
+	prog=$(readlink -f "$3")
+fi
 unset LD_LIBRARY_PATH LD_PRELOAD ZLIB_IAA_MODE ZLIB_IAA_STATS
 
 if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
