@@ -52,7 +52,9 @@ uint32_t ziaa_crc32(uint32_t crc, const uint8_t *p, size_t n, int castagnoli)
 
 uint16_t ziaa_xor16(uint16_t x, const uint8_t *p, size_t n, size_t before)
 {
-	uint64_t acc = 0;
+	/* four words a round, into four sums: a COMPRESS job's checksum had cost
+	 * some 6% of its coding on Silesia nci */
+	uint64_t a[4] = { 0, 0, 0, 0 }, acc;
 	size_t i = 0;
 
 	/* align to a word boundary of the stream, then XOR 8 bytes (4 words) at a time */
@@ -60,21 +62,15 @@ uint16_t ziaa_xor16(uint16_t x, const uint8_t *p, size_t n, size_t before)
 		x ^= (uint16_t)(p[0] << 8);
 		i = 1;
 	}
-	/* four words a round, into four sums: a COMPRESS job's checksum had cost
-	 * some 6% of its coding on Silesia nci */
-	if (n >= 32) {
-		uint64_t a[4] = { 0, 0, 0, 0 };
+	for (; i + 32 <= n; i += 32) {
+		for (int k = 0; k < 4; k++) {
+			uint64_t w;
 
-		for (; i + 32 <= n; i += 32) {
-			for (int k = 0; k < 4; k++) {
-				uint64_t w;
-
-				memcpy(&w, p + i + 8 * k, 8);
-				a[k] ^= w;
-			}
+			memcpy(&w, p + i + 8 * k, 8);
+			a[k] ^= w;
 		}
-		acc = a[0] ^ a[1] ^ a[2] ^ a[3];
 	}
+	acc = a[0] ^ a[1] ^ a[2] ^ a[3];
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 

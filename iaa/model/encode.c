@@ -143,11 +143,12 @@ static __attribute__((noinline)) struct ziaa_model_bits drain_slow(struct ziaa_m
 	return w;
 }
 
-/* Write out whole bytes of the accumulator: 8 at a time while there is room. The
- * accumulator holds at most 7 + 48 bits here (a match is the longest token). */
-static inline __attribute__((always_inline)) void drain(struct ziaa_model_bits *w)
+/* Write out whole bytes of the accumulator: 8 at a time where room says 8 bytes
+ * are left, else a byte at a time up to max_dst_size. The accumulator holds at
+ * most 7 + 56 bits here. */
+static inline __attribute__((always_inline)) void drain_if(struct ziaa_model_bits *w, int room)
 {
-	if (__builtin_expect(w->cap - w->pos >= 8, 1)) {
+	if (__builtin_expect(room, 1)) {
 		uint64_t v = w->acc;
 
 		memcpy(w->dst + w->pos, &v, sizeof(v));
@@ -157,6 +158,11 @@ static inline __attribute__((always_inline)) void drain(struct ziaa_model_bits *
 	} else {
 		*w = drain_slow(*w);
 	}
+}
+
+static inline __attribute__((always_inline)) void drain(struct ziaa_model_bits *w)
+{
+	drain_if(w, w->cap - w->pos >= 8);
 }
 
 static inline __attribute__((always_inline)) void add(struct ziaa_model_bits *w, uint64_t bits, unsigned n)
@@ -319,9 +325,8 @@ static AVX512 __attribute__((noinline)) uint32_t walk_long(const uint8_t *src, u
  * step - the token at i in a batch of long tokens: search i alone, push it, and
  * index what the match covers (all of a short match, the first INSERT_MAX and
  * the last INSERT_TAIL positions of a long one). Returns the length (0: a
- * literal) and the
- * distance in *dist. wide: WIDE bytes are readable at i (2: 64 bytes, and
- * longest64() may be used).
+ * literal) and the distance in *dist. wide: WIDE bytes are readable at i (2: 64
+ * bytes, and longest64() may be used).
  */
 static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, uint32_t i, uint32_t n,
 							   bucket *table, const struct coder *c, uint32_t *dist,
@@ -532,10 +537,9 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 	/* the loop's state in locals, by offset in the batch (k): fewer registers,
 	 * no reload of the batch's start, and the writer's room as one compare */
 	const uint8_t *s = src + start;
-	uint8_t *dst = b.w.dst;
-	uint64_t acc = b.w.acc;
-	uint32_t k = b.i - start, end = built - start, pos = b.w.pos, nacc = b.w.nacc;
-	uint32_t fast = b.w.cap >= WIDE ? b.w.cap - (WIDE - 1) : 0; /* 8 bytes of room below it */
+	struct ziaa_model_bits w = b.w;
+	uint32_t k = b.i - start, end = built - start;
+	uint32_t fast = w.cap >= WIDE ? w.cap - (WIDE - 1) : 0; /* 8 bytes of room below it */
 	uint32_t tokens = 0, lits = 0, missing = b.missing;
 	int quad = c->quad;
 
@@ -620,27 +624,11 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			nb = (le >> 24) + (de >> 27);
 		}
 		lits += dist ? 0 : step;
-		acc |= bits << nacc;
-		nacc += nb;
-		if (__builtin_expect(pos < fast, 1)) {
-			memcpy(dst + pos, &acc, sizeof(acc));
-			pos += nacc >> 3;
-			acc >>= nacc & ~7u;
-			nacc &= 7;
-		} else {
-			b.w.acc = acc;
-			b.w.nacc = nacc;
-			b.w.pos = pos;
-			b.w = drain_slow(b.w);
-			acc = b.w.acc;
-			nacc = b.w.nacc;
-			pos = b.w.pos;
-		}
+		add(&w, bits, nb);
+		drain_if(&w, w.pos < fast);
 		k += step;
 	}
-	b.w.acc = acc;
-	b.w.nacc = nacc;
-	b.w.pos = pos;
+	b.w = w;
 	b.i = start + k;
 	b.tokens = tokens;
 	b.literals = lits;

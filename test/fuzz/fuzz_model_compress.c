@@ -11,9 +11,9 @@
  * Built with FUZZ_SPLIT (the fuzz_model_split target) the data is tiled to TILE
  * bytes, a job the model parses as two halves (encode.c), each copy after the
  * first changed by byte 4 (0: exact copies, long tokens): a separate target, as
- * such a job is some 30 times the work of the others. Whatever happens, nothing may be written at or past
- * max_dst_size, and a successful job with a complete table and an EOB must
- * decode with zlib behind its own header to the data.
+ * such a job is some 30 times the work of the others. Whatever happens, nothing
+ * may be written at or past max_dst_size, and a successful job with a complete
+ * table and an EOB must decode with zlib behind its own header to the data.
  */
 #include <stdint.h>
 #include <stdlib.h>
