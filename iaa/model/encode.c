@@ -525,25 +525,28 @@ static AVX512 __attribute__((flatten, noinline)) uint32_t long_pair(const uint8_
  * a code). branchy: a literal and a match on two paths, literals four or two at a
  * time where they come in a row (four: osdb 2.6% faster than two alone), else
  * both computed and one selected with masks; the tokens and bits are the same
- * either way (see walk()).
+ * either way (see walk()). quad: c->quad, a constant in walk_runs()'s instances.
+ * The matches alone are counted (the literals' paths touch no counter): the
+ * batch's literals are the bytes walked less those matched.
  */
 static inline __attribute__((always_inline)) struct batch walk_batch(const uint8_t *src, uint32_t n,
 								      uint32_t start, uint32_t built,
 								      const uint32_t *slots,
 								      const uint32_t *tok,
 								      const struct coder *c, struct batch b,
-								      const enum mode mode, const int branchy)
+								      const enum mode mode, const int branchy,
+								      const int quad)
 {
 	/* the loop's state in locals, by offset in the batch (k): fewer registers,
 	 * no reload of the batch's start, and the writer's room as one compare */
 	const uint8_t *s = src + start;
 	struct ziaa_model_bits w = b.w;
-	uint32_t k = b.i - start, end = built - start;
+	uint32_t k = b.i - start, end = built - start, k0 = k;
 	uint32_t fast = w.cap >= WIDE ? w.cap - (WIDE - 1) : 0; /* 8 bytes of room below it */
-	uint32_t tokens = 0, lits = 0, missing = b.missing;
-	int quad = c->quad;
+	/* counted on the matches' path alone: the literals' paths touch no counter */
+	uint32_t matches = 0, mbytes = 0, missing = b.missing;
 
-	for (; k < end; tokens++) {
+	for (; k < end;) {
 		uint32_t t = tok[k], step = t & TOK_STEP, dist = t >> TOK_DIST_SHIFT;
 		uint32_t le, de = 0;
 		uint64_t bits;
@@ -566,7 +569,7 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			dist = l ? dist : 0;
 			step = l ? l : 1;
 		}
-		if (branchy && !dist && quad && k + 4 <= end && tok[k + 1] == tok_of(0, 0) &&
+		if (branchy && quad && !dist && k + 4 <= end && tok[k + 1] == tok_of(0, 0) &&
 		    tok[k + 2] == tok_of(0, 0) && tok[k + 3] == tok_of(0, 0)) {
 			/* four literals in a row, coded at once (56 bits at most, and
 			 * the accumulator holds 7 after a drain); the step a constant */
@@ -580,7 +583,6 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			if (mode == CHECK)
 				missing |= (e0 == 0) | (e1 == 0) | (e2 == 0) | (e3 == 0);
 			step = 4;
-			tokens += 3;
 		} else if (branchy && !dist) {
 			/* step 1 as a constant: the next token's load need not wait for this
 			 * one's; and a literal followed by one is taken with it (coded in 30
@@ -599,7 +601,6 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 				bits |= (uint64_t)(next & 0xffffff) << nb;
 				nb += next >> 24;
 				step = 2;
-				tokens++;
 				if (mode == CHECK)
 					missing |= next == 0;
 			}
@@ -622,19 +623,40 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 			/* the literal's or the length's code, then the distance's (none for a literal) */
 			bits = (le & 0xffffff) | (uint64_t)(de & 0x7ffffff) << (le >> 24);
 			nb = (le >> 24) + (de >> 27);
+			matches += dist != 0; /* always, where branchy */
+			mbytes += dist ? step : 0;
 		}
-		lits += dist ? 0 : step;
 		add(&w, bits, nb);
 		drain_if(&w, w.pos < fast);
 		k += step;
 	}
 	b.w = w;
 	b.i = start + k;
-	b.tokens = tokens;
-	b.literals = lits;
+	b.literals = k - k0 - mbytes;
+	b.tokens = matches + b.literals;
 	b.missing = missing;
 	return b;
 }
+
+#ifdef HAVE_AVX512_PARSE
+/* walk()'s branchy instances compiled for BMI2 (shlx and shrx: no shifts through
+ * cl, fewer of the walk's locals on the stack), one for each of c->quad: osdb 2-3%
+ * faster (scratch harness, ten runs); the masked instances were 2% slower so
+ * (dickens, mr). walk() runs only where the AVX-512 search does, whose CPU check
+ * asks for BMI2 (ziaa_model_search_is_vector()). */
+static __attribute__((noinline, target("bmi,bmi2"))) struct batch
+walk_runs(const uint8_t *src, uint32_t n, uint32_t start, uint32_t built, const uint32_t *slots,
+	  const uint32_t *tok, const struct coder *c, struct batch b, enum mode mode)
+{
+	if (mode == CODE && c->quad)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 1, 1);
+	if (mode == CODE)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 1, 0);
+	if (c->quad)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 1, 1);
+	return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 1, 0);
+}
+#endif
 
 /*
  * walk - walk_batch() in its own function, so that the walk's state stays in
@@ -652,13 +674,17 @@ static __attribute__((noinline)) struct batch walk(const uint8_t *src, uint32_t 
 						    const struct coder *c, struct batch b, enum mode mode,
 						    int literal_runs)
 {
-	if (mode == CODE && literal_runs)
-		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 1);
-	if (mode == CODE)
-		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 0);
+#ifdef HAVE_AVX512_PARSE
 	if (literal_runs)
-		return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 1);
-	return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 0);
+		return walk_runs(src, n, start, built, slots, tok, c, b, mode);
+#endif
+	if (mode == CODE && literal_runs)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 1, c->quad);
+	if (mode == CODE)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 0, 0);
+	if (literal_runs)
+		return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 1, c->quad);
+	return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 0, 0);
 }
 
 /* Tunable. A job of SPLIT_MIN bytes or more is parsed as two halves (see parse()):

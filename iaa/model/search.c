@@ -205,10 +205,11 @@ static int avx512_usable(void)
 		return 0;
 	if (u < 0) {
 		__builtin_cpu_init();
-		/* BMI1 for the coder's tzcnt (encode.c), which every AVX-512 CPU has */
+		/* BMI1 and BMI2 for the coder's tzcnt and shlx (encode.c), which every
+		 * AVX-512 CPU has */
 		u = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
 		    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") &&
-		    __builtin_cpu_supports("bmi");
+		    __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
 		__atomic_store_n(&usable, u, __ATOMIC_RELAXED);
 	}
 	return u;
