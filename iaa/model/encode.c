@@ -546,6 +546,8 @@ static inline __attribute__((always_inline)) struct batch walk_batch(const uint8
 	/* counted on the matches' path alone: the literals' paths touch no counter */
 	uint32_t matches = 0, mbytes = 0, missing = b.missing;
 
+	__asm__("" : "+r"(s)); /* one register: else gcc adds src and start for every byte */
+
 	for (; k < end;) {
 		uint32_t t = tok[k], step = t & TOK_STEP, dist = t >> TOK_DIST_SHIFT;
 		uint32_t le, de = 0;
