@@ -676,16 +676,16 @@ static __attribute__((noinline)) struct batch walk(const uint8_t *src, uint32_t 
 						    const struct coder *c, struct batch b, enum mode mode,
 						    int literal_runs)
 {
+	if (literal_runs) {
 #ifdef HAVE_AVX512_PARSE
-	if (literal_runs)
 		return walk_runs(src, n, start, built, slots, tok, c, b, mode);
+#else
+		return mode == CODE ? walk_batch(src, n, start, built, slots, tok, c, b, CODE, 1, c->quad)
+				    : walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 1, c->quad);
 #endif
-	if (mode == CODE && literal_runs)
-		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 1, c->quad);
+	}
 	if (mode == CODE)
 		return walk_batch(src, n, start, built, slots, tok, c, b, CODE, 0, 0);
-	if (literal_runs)
-		return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 1, c->quad);
 	return walk_batch(src, n, start, built, slots, tok, c, b, CHECK, 0, 0);
 }
 
