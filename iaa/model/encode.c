@@ -11,9 +11,11 @@
  * The parse is greedy: a match is taken at the first position that has one, as
  * in the published RFC-sentence hardware outputs (../shared/vectors; the "Join us"
  * ones differ, see the README). Every position is indexed (search.c); of a
- * bucket's two candidates the longest match wins and the newer breaks a tie. The
- * device's own matcher is not documented; this one reproduces the RFC-sentence
- * outputs (canned and dynamic) bit for bit.
+ * bucket's two candidates the longest match wins and the newer breaks a tie,
+ * but for a batch after one of mostly literals (LITERAL_RUNS), where the newer
+ * alone is searched. The device's own matcher is not documented; this one
+ * reproduces the RFC-sentence outputs (canned and dynamic) bit for bit, which
+ * fit one batch and so never take the newer alone.
  *
  * Two stages per batch of positions: search.c searches and indexes all of them
  * (16 at a time with AVX-512), then the walk here takes a token where the last
@@ -77,8 +79,14 @@
 #define INSERT_TAIL 0
 
 /* The share of literals (percent of tokens) in a short-token batch above which
- * the next one is coded with branches (walk()); it changes no byte. Silesia
- * osdb has 86%, ooffice 69% (and codes faster with masks), text about a third. */
+ * the next one searches each position's newer candidate alone (search.c: half
+ * the gathers) and is coded with branches (walk()). Silesia osdb has 86%,
+ * ooffice 69% (and codes faster with masks), text about a third. The newer alone
+ * took osdb from 2.86x to 3.47x zlib -1 and from 1.009x to 0.990x in size
+ * (ooffice 0.995x -> 0.994x, xml 1.013x -> 1.012x, the others unchanged): the
+ * older candidate alone matches at some 6% of osdb's positions. Lower, and more
+ * batches would pay that; higher, fewer would be faster (90: osdb 10% slower
+ * when this chose the coding alone). */
 #define LITERAL_RUNS 80
 
 /* Length symbol (0-28, add 257) of a match length 3-258: RFC 1951 §3.2.5. Both
@@ -344,7 +352,7 @@ static inline __attribute__((always_inline)) uint32_t step(const uint8_t *src, u
 		*s = push(slot, i);
 	} else
 #endif
-		len = find(src, i, n, table, wide, &slot, dist);
+		len = find(src, i, n, table, wide, 0, &slot, dist);
 
 	if (mode == CHECK)
 		len = c->len_cap[len];
@@ -749,7 +757,7 @@ static inline __attribute__((always_inline)) void run_batch(const uint8_t *src, 
 	} else if (!vector) {
 		/* what searching them all gives, searching only where tokens start; a
 		 * match from the batch before may have covered the first positions */
-		uint32_t indexed = start;
+		uint32_t indexed = start, lits = 0;
 
 		for (; i < built; tokens++) {
 			uint32_t len = 0;
@@ -757,19 +765,23 @@ static inline __attribute__((always_inline)) void run_batch(const uint8_t *src, 
 
 			index_span(src, n, indexed, i, table);
 			if (i + WIDE <= n)
-				len = find(src, i, n, table, 1, &slot, &dist);
+				len = find(src, i, n, table, 1, h->literal_runs, &slot, &dist);
 			else if (i + ZIAA_MIN_MATCH <= n)
-				len = find(src, i, n, table, 0, &slot, &dist);
+				len = find(src, i, n, table, 0, h->literal_runs, &slot, &dist);
 			indexed = i + 1;
 			if (mode == CHECK)
 				len = c->len_cap[len];
 			emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
+			lits += len == 0;
 			i += len ? len : 1;
 		}
 		index_span(src, n, indexed, built, table);
-		b = (struct batch){ w, i, tokens, missing, 0 };
+		b = (struct batch){ w, i, tokens, missing, lits };
 	} else {
-		ziaa_model_search(src, n, start, built, table, slots, tok);
+		uint32_t lits = 0;
+
+		/* the literals counted on every path: they choose the next batch's search */
+		ziaa_model_search(src, n, start, built, table, slots, tok, h->literal_runs);
 		if (mode != COUNT) {
 			b = walk(src, n, start, built, slots, tok, c, b, mode, h->literal_runs);
 		} else {
@@ -782,9 +794,10 @@ static inline __attribute__((always_inline)) void run_batch(const uint8_t *src, 
 					len = longest(src, i, n, slots[i - start], 1, &dist);
 				len = len > 1 ? len : 0; /* step 1: a literal */
 				emit(src, i, len, dist, c, &w, ll, dc, &missing, mode);
+				lits += len == 0;
 				i += len ? len : 1;
 			}
-			b = (struct batch){ w, i, tokens, missing, 0 };
+			b = (struct batch){ w, i, tokens, missing, lits };
 		}
 	}
 	h->w = b.w;

@@ -64,6 +64,14 @@ static inline bucket push(bucket slot, uint32_t pos)
 	return slot << 16 | (pos & 0xffff);
 }
 
+/* The bucket a search sees: slot itself, or (newest) its newest position in both
+ * halves, which every measure below takes as that one candidate (a tie goes to
+ * the newer half). The pushes always keep both. */
+static inline bucket seen(bucket slot, const int newest)
+{
+	return newest ? (slot & 0xffff) * 0x10001u : slot;
+}
+
 /* Bytes equal at a and b, at most limit. */
 static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned limit)
 {
@@ -177,19 +185,19 @@ static inline void index_span(const uint8_t *src, uint32_t n, uint32_t k, uint32
 
 /*
  * find - search position i in its bucket and push it there: the match length (0:
- * none), its distance in *dist and the bucket as it was in *slot. wide: WIDE bytes
- * are readable at i.
+ * none), its distance in *dist and the bucket as it was in *slot (as seen()).
+ * wide: WIDE bytes are readable at i; newest: its newest candidate alone.
  */
 static inline __attribute__((always_inline)) unsigned find(const uint8_t *src, uint32_t i, uint32_t n,
-							   bucket *table, const int wide, bucket *slot,
-							   uint32_t *dist)
+							   bucket *table, const int wide, const int newest,
+							   bucket *slot, uint32_t *dist)
 {
-	bucket *s = &table[hash3(load3(src + i, wide || i + 4 <= n))];
+	bucket *s = &table[hash3(load3(src + i, wide || i + 4 <= n))], old = *s;
 	unsigned len;
 
-	*slot = *s;
+	*slot = seen(old, newest);
 	len = longest(src, i, n, *slot, wide, dist);
-	*s = push(*slot, i);
+	*s = push(old, i);
 	return len;
 }
 
@@ -206,17 +214,18 @@ static inline uint32_t tok_of(unsigned len, uint32_t dist)
 
 /*
  * search_one - search position k (WIDE bytes readable) and push it: the bucket as
- * it was in *slot, and the position's token (tok_of()), no branch on the data.
+ * it was in *slot (as seen()), and the position's token (tok_of()), no branch on
+ * the data.
  */
 static inline __attribute__((always_inline)) uint32_t search_one(const uint8_t *src, uint32_t k, bucket *table,
-								  uint32_t *slot)
+								  const int newest, uint32_t *slot)
 {
-	bucket *s = &table[hash3(load32(src + k) & 0xffffff)];
+	bucket *s = &table[hash3(load32(src + k) & 0xffffff)], old = *s;
 	uint32_t dist;
-	unsigned len = best(measure8(src, k, *s), &dist);
+	unsigned len = best(measure8(src, k, seen(old, newest)), &dist);
 
-	*slot = *s;
-	*s = push(*s, k);
+	*slot = seen(old, newest);
+	*s = push(old, k);
 	return tok_of(len, dist);
 }
 

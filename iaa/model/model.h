@@ -116,16 +116,18 @@ void ziaa_model_bits_put_string(struct ziaa_model_bits *w, const uint8_t *p, uin
  * the token that would start there to tok[k - k0]: the better candidate's length
  * capped at 8 and its distance above bit 4, or 1 when neither gives 3 bytes
  * (tok_of() in lz77.h). Positions are taken in order; table carries over between
- * calls. Uses AVX-512 where the CPU has it, with results identical to
+ * calls. newest: each position's newest candidate alone is measured (and slots
+ * get it in both halves, seen() in lz77.h); the pushes are the same either way.
+ * Uses AVX-512 where the CPU has it, with results identical to
  * ziaa_model_search_scalar(). ziaa_model_search_avx512() returns 0 and does nothing
  * on a CPU (or build) without it. Thread-safe: all state is the caller's.
  */
 void ziaa_model_search(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
-		       uint32_t *slots, uint32_t *tok);
+		       uint32_t *slots, uint32_t *tok, int newest);
 void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
-			      uint32_t *slots, uint32_t *tok);
+			      uint32_t *slots, uint32_t *tok, int newest);
 int ziaa_model_search_avx512(const uint8_t *src, uint32_t n, uint32_t k0, uint32_t e, uint32_t *table,
-			     uint32_t *slots, uint32_t *tok);
+			     uint32_t *slots, uint32_t *tok, int newest);
 
 /* ziaa_model_search_is_vector - whether ziaa_model_search() runs 16 positions at
  * once here (AVX-512); the parse searches only where tokens start when it does not,

@@ -21,18 +21,19 @@
 #endif
 
 void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
-			      uint32_t *slots, uint32_t *tok)
+			      uint32_t *slots, uint32_t *tok, int newest)
 {
 	uint32_t base = k;
 
 	for (; k < e && k + WIDE <= n; k++)
-		tok[k - base] = search_one(src, k, table, &slots[k - base]);
+		tok[k - base] = newest ? search_one(src, k, table, 1, &slots[k - base])
+				       : search_one(src, k, table, 0, &slots[k - base]);
 	for (; k < e; k++) { /* the last 7 positions of the input: careful loads, exact lengths */
 		slots[k - base] = 0;
 		tok[k - base] = tok_of(0, 0);
 		if (k + ZIAA_MIN_MATCH <= n) {
 			uint32_t dist;
-			unsigned best = find(src, k, n, table, 0, &slots[k - base], &dist);
+			unsigned best = find(src, k, n, table, 0, newest, &slots[k - base], &dist);
 
 			tok[k - base] = tok_of(best, dist);
 		}
@@ -147,8 +148,9 @@ static inline AVX512 void push16(bucket *table, const struct lanes *v, __m512i n
  * one before (or the bucket's newest) its older one; push16 writes lanes in
  * order, so each bucket ends with its last lane's push.
  */
-static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
-				uint32_t *slots, uint32_t *tok)
+static inline AVX512 __attribute__((always_inline)) uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k,
+								       uint32_t e, bucket *table, uint32_t *slots,
+								       uint32_t *tok, const int newest)
 {
 	const __m512i low16 = _mm512_set1_epi32(0xffff), one = _mm512_set1_epi32(1);
 	const __m512i p8a = _mm512_load_si512(perm8[0]), p8b = _mm512_load_si512(perm8[1]);
@@ -172,8 +174,10 @@ static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint
 		older = _mm512_mask_add_epi32(older, has2, base_k, j2);
 		newer = _mm512_and_si512(newer, low16);
 		older = _mm512_and_si512(older, low16);
-		slot = _mm512_or_si512(_mm512_slli_epi32(older, 16), newer);
 		push16(table, &v, newer);
+		if (newest) /* seen(): the newest in both halves */
+			older = newer;
+		slot = _mm512_or_si512(_mm512_slli_epi32(older, 16), newer);
 		_mm512_storeu_si512((void *)(slots + (k - base)), slot);
 
 		d0 = _mm512_and_si512(_mm512_sub_epi32(v.pos, newer), low16);
@@ -187,13 +191,33 @@ static AVX512 uint32_t search16(const uint8_t *src, uint32_t n, uint32_t k, uint
 			__m512i cur_a = _mm512_permutexvar_epi8(p8a, v.raw), cur_b = _mm512_permutexvar_epi8(p8b, v.raw);
 			__m512i l0a = candidate(src, cur_a, _mm512_castsi512_si256(c0), (__mmask8)v0);
 			__m512i l0b = candidate(src, cur_b, _mm512_extracti64x4_epi64(c0, 1), (__mmask8)(v0 >> 8));
-			__m512i l1a = candidate(src, cur_a, _mm512_castsi512_si256(c1), (__mmask8)v1);
-			__m512i l1b = candidate(src, cur_b, _mm512_extracti64x4_epi64(c1, 1), (__mmask8)(v1 >> 8));
+			/* newest: the older half is the newer (seen()), so its lengths are
+			 * the newer's, and a tie goes to the newer: measured as nothing */
+			__m512i l1a = newest ? _mm512_setzero_si512()
+					     : candidate(src, cur_a, _mm512_castsi512_si256(c1), (__mmask8)v1);
+			__m512i l1b = newest ? _mm512_setzero_si512()
+					     : candidate(src, cur_b, _mm512_extracti64x4_epi64(c1, 1),
+							 (__mmask8)(v1 >> 8));
 
 			_mm512_storeu_si512((void *)(tok + (k - base)), tok16(l0a, l0b, l1a, l1b, d0, d1));
 		}
 	}
 	return k;
+}
+
+/* search16()'s two instances: both candidates, or the newest alone (seen()). */
+static AVX512 __attribute__((noinline)) uint32_t search16_both(const uint8_t *src, uint32_t n, uint32_t k,
+							       uint32_t e, bucket *table, uint32_t *slots,
+							       uint32_t *tok)
+{
+	return search16(src, n, k, e, table, slots, tok, 0);
+}
+
+static AVX512 __attribute__((noinline)) uint32_t search16_newest(const uint8_t *src, uint32_t n, uint32_t k,
+								 uint32_t e, bucket *table, uint32_t *slots,
+								 uint32_t *tok)
+{
+	return search16(src, n, k, e, table, slots, tok, 1);
 }
 
 static int avx512_usable(void)
@@ -217,26 +241,27 @@ static int avx512_usable(void)
 #endif
 
 int ziaa_model_search_avx512(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table,
-			     uint32_t *slots, uint32_t *tok)
+			     uint32_t *slots, uint32_t *tok, int newest)
 {
 #ifdef HAVE_AVX512_SEARCH
 	if (n <= INT32_MAX && avx512_usable()) { /* gathers take signed 32-bit offsets */
-		uint32_t done = search16(src, n, k, e, table, slots, tok);
+		uint32_t done = newest ? search16_newest(src, n, k, e, table, slots, tok)
+				       : search16_both(src, n, k, e, table, slots, tok);
 
-		ziaa_model_search_scalar(src, n, done, e, table, slots + (done - k), tok + (done - k));
+		ziaa_model_search_scalar(src, n, done, e, table, slots + (done - k), tok + (done - k), newest);
 		return 1;
 	}
 #else
-	(void)src, (void)n, (void)k, (void)e, (void)table, (void)slots, (void)tok;
+	(void)src, (void)n, (void)k, (void)e, (void)table, (void)slots, (void)tok, (void)newest;
 #endif
 	return 0;
 }
 
 void ziaa_model_search(const uint8_t *src, uint32_t n, uint32_t k, uint32_t e, bucket *table, uint32_t *slots,
-		       uint32_t *tok)
+		       uint32_t *tok, int newest)
 {
-	if (!ziaa_model_search_avx512(src, n, k, e, table, slots, tok))
-		ziaa_model_search_scalar(src, n, k, e, table, slots, tok);
+	if (!ziaa_model_search_avx512(src, n, k, e, table, slots, tok, newest))
+		ziaa_model_search_scalar(src, n, k, e, table, slots, tok, newest);
 }
 
 int ziaa_model_search_is_vector(void)

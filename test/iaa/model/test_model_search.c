@@ -81,7 +81,7 @@ static void fill(uint8_t *p, uint32_t n, int kind)
 	}
 }
 
-static void compare(const uint8_t *src, uint32_t n, uint32_t chunk)
+static void compare(const uint8_t *src, uint32_t n, uint32_t chunk, int newest)
 {
 	static bucket ta[1u << HASH_BITS], tb[1u << HASH_BITS];
 	static uint32_t sa[CHUNK], sb[CHUNK], ia[CHUNK], ib[CHUNK];
@@ -91,13 +91,13 @@ static void compare(const uint8_t *src, uint32_t n, uint32_t chunk)
 	for (uint32_t k = 0; k < n; k += chunk) {
 		uint32_t e = n - k < chunk ? n : k + chunk;
 
-		ziaa_model_search_scalar(src, n, k, e, ta, sa, ia);
-		assert_int_equal(ziaa_model_search_avx512(src, n, k, e, tb, sb, ib), 1);
+		ziaa_model_search_scalar(src, n, k, e, ta, sa, ia, newest);
+		assert_int_equal(ziaa_model_search_avx512(src, n, k, e, tb, sb, ib, newest), 1);
 		if (memcmp(sa, sb, (e - k) * sizeof(sa[0])) != 0 || memcmp(ia, ib, (e - k) * sizeof(ia[0])) != 0) {
 			for (uint32_t j = 0; j < e - k; j++)
 				if (sa[j] != sb[j] || ia[j] != ib[j])
-					fail_msg("n %u: position %u: scalar %08x/%05x, AVX-512 %08x/%05x", n, k + j,
-						 sa[j], ia[j], sb[j], ib[j]);
+					fail_msg("n %u newest %d: position %u: scalar %08x/%05x, AVX-512 %08x/%05x", n,
+						 newest, k + j, sa[j], ia[j], sb[j], ib[j]);
 		}
 		assert_memory_equal(ta, tb, sizeof(ta));
 	}
@@ -110,7 +110,7 @@ static void test_model_search_avx512_equals_scalar(void **state)
 
 	(void)state;
 	assert_non_null(src);
-	if (!ziaa_model_search_avx512(src, 0, 0, 0, NULL, NULL, NULL)) {
+	if (!ziaa_model_search_avx512(src, 0, 0, 0, NULL, NULL, NULL, 0)) {
 		free(src);
 		print_message("this CPU has no AVX-512 (F, CD, BW, VBMI): only the portable search runs\n");
 		skip();
@@ -118,8 +118,11 @@ static void test_model_search_avx512_equals_scalar(void **state)
 	for (int kind = 0; kind < 6; kind++) {
 		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 			fill(src, sizes[s], kind);
-			compare(src, sizes[s], CHUNK);
-			compare(src, sizes[s], 16 + next() % 100); /* batches at odd offsets */
+			/* both candidates, and the newest alone (literal-heavy batches) */
+			for (int newest = 0; newest < 2; newest++) {
+				compare(src, sizes[s], CHUNK, newest);
+				compare(src, sizes[s], 16 + next() % 100, newest); /* batches at odd offsets */
+			}
 		}
 	}
 	free(src);
@@ -177,6 +180,40 @@ static void test_model_parse_same_on_both_paths(void **state)
 		}
 	}
 	free(src), free(a), free(b);
+}
+
+/* Searching the newest candidate alone (batches after mostly literals): where the
+ * older one matches longer, the token takes the newer's shorter match and the
+ * slot shows the newer twice; the buckets left behind are those of a search of
+ * both, on both paths. */
+static void test_model_search_newest_only(void **state)
+{
+	static bucket t0[1u << HASH_BITS], t1[1u << HASH_BITS], t2[1u << HASH_BITS];
+	uint8_t src[400];
+	uint32_t s0[400], s1[400], s2[400], k0[400], k1[400], k2[400];
+	const uint32_t older = 10, newer = 150, at = 300;
+
+	(void)state;
+	for (uint32_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(0x80 + i * 37 % 101); /* no 3 bytes repeat by chance */
+	memcpy(src + older, "abcdefghij", 10);
+	memcpy(src + newer, "abcXYZ", 6);
+	memcpy(src + at, "abcdefghij", 10);
+	memset(t0, EMPTY_BYTE, sizeof(t0));
+	memset(t1, EMPTY_BYTE, sizeof(t1));
+	memset(t2, EMPTY_BYTE, sizeof(t2));
+	ziaa_model_search_scalar(src, sizeof(src), 0, sizeof(src), t0, s0, k0, 0);
+	ziaa_model_search_scalar(src, sizeof(src), 0, sizeof(src), t1, s1, k1, 1);
+	assert_int_equal(k0[at], tok_of(8, at - older));
+	assert_int_equal(k1[at], tok_of(3, at - newer));
+	assert_int_equal(s0[at], (older << 16) | newer);
+	assert_int_equal(s1[at], (newer << 16) | newer);
+	assert_memory_equal(t0, t1, sizeof(t0));
+	if (ziaa_model_search_avx512(src, sizeof(src), 0, sizeof(src), t2, s2, k2, 1)) {
+		assert_memory_equal(k1, k2, sizeof(k1));
+		assert_memory_equal(s1, s2, sizeof(s1));
+		assert_memory_equal(t1, t2, sizeof(t1));
+	}
 }
 
 /* A literal without a code is found wherever its one occurrence falls: alone, or
@@ -299,6 +336,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_search_avx512_equals_scalar),
 		cmocka_unit_test(test_model_parse_same_on_both_paths),
+		cmocka_unit_test(test_model_search_newest_only),
 		cmocka_unit_test(test_model_missing_literal_found_anywhere),
 		cmocka_unit_test(test_model_split_jobs_in_threads),
 	};
