@@ -6,7 +6,8 @@
  * Stage one of the model's parse (encode.c walks the result). For each position k
  * of a batch the search reads k's bucket (lz77.h), pushes k into it, and notes the
  * bucket as it was (slots[]) and the token that would start at k (tok[]: the better
- * candidate's length capped at 8 and its distance, or a literal; tok_of()). Every
+ * candidate's length capped at 8 and its distance, or a literal; tok_of(); with
+ * newest, the newer candidate alone, as lz77.h's seen() shows it). Every
  * position is searched and indexed whatever the walk later takes, so the loop has
  * no branch on the data, and the AVX-512 version can do 16 positions at once with
  * exactly the scalar results: test_model_search holds the two to the byte.
