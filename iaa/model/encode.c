@@ -905,8 +905,9 @@ static uint8_t *spill_room(uint32_t size)
  * (so the parse depends on the data alone, never on the CPU):
  * - short tokens (the first batch, and after a batch averaging under LONG_TOKEN
  *   bytes a token, LONG_STAY after a long-token batch): every position is
- *   searched and indexed ahead (search.c, 16 at a time with AVX-512), then the
- *   walk takes a token where the last one ended;
+ *   searched and indexed ahead (search.c, 16 at a time with AVX-512; after a
+ *   batch of over LITERAL_RUNS percent literals, its newer candidate alone),
+ *   then the walk takes a token where the last one ended;
  * - long tokens: each token's start is searched alone and only part of a long
  *   match is indexed (step), as most of the batch is inside matches.
  * Inlined once per mode so each is compiled without the others' work.
