@@ -218,13 +218,14 @@ static inline uint32_t tok_of(unsigned len, uint32_t dist)
  * the data.
  */
 static inline __attribute__((always_inline)) uint32_t search_one(const uint8_t *src, uint32_t k, bucket *table,
-								  const int newest, uint32_t *slot)
+								  int newest, uint32_t *slot)
 {
 	bucket *s = &table[hash3(load32(src + k) & 0xffffff)], old = *s;
 	uint32_t dist;
-	unsigned len = best(measure8(src, k, seen(old, newest)), &dist);
+	unsigned len;
 
 	*slot = seen(old, newest);
+	len = best(measure8(src, k, *slot), &dist);
 	*s = push(old, k);
 	return tok_of(len, dist);
 }

@@ -27,8 +27,7 @@ void ziaa_model_search_scalar(const uint8_t *src, uint32_t n, uint32_t k, uint32
 	uint32_t base = k;
 
 	for (; k < e && k + WIDE <= n; k++)
-		tok[k - base] = newest ? search_one(src, k, table, 1, &slots[k - base])
-				       : search_one(src, k, table, 0, &slots[k - base]);
+		tok[k - base] = search_one(src, k, table, newest, &slots[k - base]);
 	for (; k < e; k++) { /* the last 7 positions of the input: careful loads, exact lengths */
 		slots[k - base] = 0;
 		tok[k - base] = tok_of(0, 0);
